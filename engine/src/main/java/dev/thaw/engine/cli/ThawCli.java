@@ -1,0 +1,45 @@
+package dev.thaw.engine.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code thaw} command line: one subcommand per job. Run through Maven from the project root:
+ * {@code mvn -q compile exec:java -Dexec.args="inspect --model resnet50"}.
+ */
+@Command(name = "thaw", mixinStandardHelpOptions = true, version = "thaw 0.1.0",
+        description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",
+        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+public final class ThawCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code. Output goes to {@code out}, errors to {@code err}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = GlobalOptions.verboseRequested(args);
+        GlobalOptions.configureLogging(verbose);
+        CommandLine cli = new CommandLine(new ThawCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            // Users get one line that names the problem and the fix; the stack trace is for --verbose.
+            commandLine.getErr().println("thaw " + commandLine.getCommandName() + ": " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.thaw.zoo;
+
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInitRelu;
+import org.deeplearning4j.zoo.ZooModel;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * DL4J's zoo ResNet50 with its head swapped for global average pooling.
+ *
+ * <p>The shipped head is a fixed 3×3 pooling layer followed by the output layer, which only fits inputs of about
+ * 69 px and up (below that DL4J fails with "OutputLayer nIn=0"). Global average pooling gives the same 2048
+ * features at every size, so the graph builds from 32 px to 224 px and beyond. The vertex names stay DL4J's, so
+ * DL4J's ImageNet weights load into every layer that has any.
+ */
+final class ResNet50 implements Backbone {
+
+    // The zoo's default init (truncated normal, std 0.5) makes a random 50-layer net overflow to NaN in its first
+    // forward pass, as BatchNorm starts as identity; He init keeps random activations finite so that training
+    // from scratch (and any layer left random after loading weights) works.
+
+    private static final FreezePoints POINTS = new FreezePoints("resnet50",
+            List.of("stem", "res2", "res3", "res4", "res5"),
+            List.of("stem-maxpool1", "res2c_branch", "res3d_branch", "res4f_branch", "res5c_branch"));
+
+    @Override
+    public String name() {
+        return "resnet50";
+    }
+
+    @Override
+    public String description() {
+        return "DL4J zoo ResNet50 with a global-average-pool head, 23.5 M params + head; ImageNet weights";
+    }
+
+    @Override
+    public InputShape nativeInput() {
+        return InputShape.rgb(224);
+    }
+
+    @Override
+    public int minInputSize() {
+        return 32;
+    }
+
+    @Override
+    public Normalization normalization() {
+        return Normalization.VGG_MEAN;
+    }
+
+    @Override
+    public FreezePoints freezePoints() {
+        return POINTS;
+    }
+
+    @Override
+    public String outputVertex() {
+        return "output";
+    }
+
+    @Override
+    public Optional<ZooModel<?>> imagenetZooModel() {
+        return Optional.of(zooModel(nativeInput(), 1000, 1234));
+    }
+
+    @Override
+    public ComputationGraph build(InputShape input, int numClasses, long seed) {
+        requireFits(input);
+        ComputationGraphConfiguration.GraphBuilder g = zooModel(input, numClasses, seed).graphBuilder();
+        g.removeVertex("avgpool").removeVertex("output")
+                .addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "res5c_branch")
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+                        .nOut(numClasses).activation(Activation.SOFTMAX).build(), "avgpool")
+                .setOutputs("output");
+        ComputationGraph graph = new ComputationGraph(g.build());
+        graph.init();
+        return graph;
+    }
+
+    private static org.deeplearning4j.zoo.model.ResNet50 zooModel(InputShape input, int numClasses, long seed) {
+        return org.deeplearning4j.zoo.model.ResNet50.builder()
+                .inputShape(input.toArray()).numClasses(numClasses).seed(seed)
+                .weightInit(new WeightInitRelu())
+                .build();
+    }
+}
