@@ -4,6 +4,7 @@ import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.GraphParts;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Copies parameters from a loaded model into a freshly built backbone graph, checking that they belong there.
@@ -39,9 +42,7 @@ final class WeightTransfer {
             Layer to = target.getLayer(vertex);
             String mismatch = from == null ? "missing" : shapeMismatch(source.getLayer(from), to);
             if (mismatch == null) {
-                for (Map.Entry<String, INDArray> p : source.getLayer(from).paramTable().entrySet()) {
-                    to.getParam(p.getKey()).assign(p.getValue());
-                }
+                copyParams(source.getLayer(from), to);
             } else if (!body.contains(vertex) || backbone.inputSizeDependentVertices().contains(vertex)) {
                 reinitialized.add(vertex);
             } else {
@@ -58,7 +59,7 @@ final class WeightTransfer {
         List<String> sourceLayers = new GraphParts(source).parameterizedVertices();
         Set<String> sourceNames = new HashSet<>(sourceLayers);
         boolean anyBodyName = targetLayers.stream().anyMatch(v -> body.contains(v) && sourceNames.contains(v));
-        Map<String, String> byName = new java.util.HashMap<>();
+        Map<String, String> byName = new HashMap<>();
         if (anyBodyName) {
             for (String v : targetLayers) {
                 if (sourceNames.contains(v)) {
@@ -79,17 +80,51 @@ final class WeightTransfer {
         return byName;
     }
 
+    /**
+     * DL4J's BatchNormalization stores its running variance either as {@code var} or, with {@code useLogStd} (the
+     * default since 1.0.0-beta4), as {@code log10stdev} = log10(sqrt(var)). Files from Keras or older DL4J use the
+     * first, freshly built graphs the second; both describe the same layer, so they are converted, not rejected.
+     */
+    private static final String VAR = "var";
+    private static final String LOG_STD = "log10stdev";
+
+    private static void copyParams(Layer from, Layer to) {
+        Map<String, INDArray> source = from.paramTable();
+        for (Map.Entry<String, INDArray> p : to.paramTable().entrySet()) {
+            String key = p.getKey();
+            INDArray target = p.getValue();
+            if (source.containsKey(key)) {
+                target.assign(source.get(key));
+            } else if (key.equals(LOG_STD)) {
+                target.assign(Transforms.log(source.get(VAR), 10, true).muli(0.5));
+            } else {
+                INDArray log10Std = source.get(LOG_STD);
+                INDArray ten = Nd4j.valueArrayOf(log10Std.shape(), 10.0, log10Std.dataType());
+                target.assign(Transforms.pow(ten, log10Std.mul(2), false));
+            }
+        }
+    }
+
+    private static Set<String> canonicalKeys(Map<String, INDArray> params) {
+        Set<String> keys = new HashSet<>(params.keySet());
+        if (keys.remove(LOG_STD)) {
+            keys.add(VAR);
+        }
+        return keys;
+    }
+
     /** @return why the two layers' parameters differ, or null when every parameter has the same shape */
     private static String shapeMismatch(Layer from, Layer to) {
         Map<String, INDArray> a = from.paramTable();
         Map<String, INDArray> b = to.paramTable();
-        if (!a.keySet().equals(b.keySet())) {
+        if (!canonicalKeys(a).equals(canonicalKeys(b))) {
             return "a different kind of layer (parameters " + a.keySet() + " in the file, " + b.keySet()
                     + " expected)";
         }
         for (String key : b.keySet()) {
-            if (!Arrays.equals(a.get(key).shape(), b.get(key).shape())) {
-                return "shaped " + Arrays.toString(a.get(key).shape()) + " for '" + key + "' in the file, "
+            INDArray sourceParam = a.containsKey(key) ? a.get(key) : a.get(key.equals(VAR) ? LOG_STD : VAR);
+            if (!Arrays.equals(sourceParam.shape(), b.get(key).shape())) {
+                return "shaped " + Arrays.toString(sourceParam.shape()) + " for '" + key + "' in the file, "
                         + Arrays.toString(b.get(key).shape()) + " expected";
             }
         }
