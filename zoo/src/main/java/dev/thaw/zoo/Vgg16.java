@@ -25,7 +25,7 @@ final class Vgg16 implements Backbone {
 
     @Override
     public String description() {
-        return "DL4J zoo VGG16, 138 M params at 224 px (15 M without the dense layers); ImageNet weights";
+        return "DL4J zoo VGG16, 134 M params at 224 px (15 M in the conv blocks); ImageNet weights";
     }
 
     @Override
