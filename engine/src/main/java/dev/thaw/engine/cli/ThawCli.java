@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "thaw", mixinStandardHelpOptions = true, version = "thaw 0.1.0",
         description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ScanCommand.class, ImportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ThawCli implements Runnable {
 
     @CommandLine.Spec
@@ -35,7 +36,10 @@ public final class ThawCli implements Runnable {
             }
             return 1;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     @Override

@@ -1,0 +1,73 @@
+package dev.thaw.engine.data;
+
+import dev.thaw.zoo.InputShape;
+import dev.thaw.zoo.Normalization;
+import java.util.List;
+import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a run's splits as DL4J iterators at the backbone's input shape and normalization: the training split
+ * shuffled and (if asked) augmented, val/test in a fixed order and never augmented. Batches are prepared on a
+ * background thread ({@link AsyncDataSetIterator}) so decoding and augmentation overlap training.
+ */
+public final class DataPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
+
+    private final DataSplits splits;
+    private final InputShape shape;
+    private final Normalization normalization;
+    private final PipelineOptions options;
+    private final DecodeCache cache;
+
+    public DataPipeline(DataSplits splits, InputShape shape, Normalization normalization, PipelineOptions options,
+                        DecodeCache cache) {
+        this.splits = splits;
+        this.shape = shape;
+        this.normalization = normalization;
+        this.options = options;
+        this.cache = cache;
+    }
+
+    public DataSplits splits() {
+        return splits;
+    }
+
+    /** The training split: reshuffled every epoch from {@code seed}, augmented as configured. */
+    public DataSetIterator train(long seed) {
+        return iterator(Split.TRAIN, true, seed, options.augmentation());
+    }
+
+    /** A held-out split (or the training split for evaluation): fixed order, no augmentation. */
+    public DataSetIterator evaluation(Split split) {
+        return iterator(split, false, 0, Augmentation.NONE);
+    }
+
+    private DataSetIterator iterator(Split split, boolean shuffle, long seed, Augmentation augmentation) {
+        List<Item> items = splits.get(split);
+        if (items.isEmpty()) {
+            throw new DataException("the " + split.folderName() + " split is empty: give it images, or a --"
+                    + split.folderName() + " fraction above 0");
+        }
+        Dataset dataset = splits.dataset();
+        boolean isFolder = dataset.decoder() instanceof FolderDecoder;
+        DataSetIterator it;
+        if (options.decodeCache() && cache.fits(items.size(), shape)) {
+            it = new ImageBatches(() -> cache.get(dataset, items, shape), splits.numClasses(), options.batchSize(),
+                    shuffle, seed, augmentation, normalization);
+        } else if (isFolder) {
+            if (options.decodeCache()) {
+                LOG.info("{} images at {} exceed the decode cache budget: decoding every epoch", items.size(), shape);
+            }
+            it = new FolderStream(items, shape, splits.numClasses(), options.batchSize(), shuffle, seed,
+                    augmentation, normalization);
+        } else {
+            it = new ImageBatches(() -> dataset.decoder().decode(items, shape), splits.numClasses(),
+                    options.batchSize(), shuffle, seed, augmentation, normalization);
+        }
+        return options.prefetch() > 0 ? new AsyncDataSetIterator(it, options.prefetch(), true) : it;
+    }
+}

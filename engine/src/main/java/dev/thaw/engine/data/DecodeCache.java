@@ -1,0 +1,149 @@
+package dev.thaw.engine.data;
+
+import dev.thaw.zoo.InputShape;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decoded images kept between epochs (in memory) and between runs (on disk, when given a directory), so that a
+ * small dataset is decoded once rather than every epoch.
+ *
+ * <p>Entries are keyed by the dataset fingerprint (file paths, sizes, modification times), the exact item list and
+ * the input shape: a changed file, another split or another size is a different key, never a stale hit. Memory is
+ * bounded: entries beyond the budget are evicted oldest-first, and a request larger than the whole budget is not
+ * cached at all ({@link #fits}); the pipeline then streams and decodes every epoch instead.
+ */
+public final class DecodeCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeCache.class);
+
+    private final Path directory;
+    private final long maxBytes;
+    private final Map<String, DecodedImages> memory = new LinkedHashMap<>(16, 0.75f, true);
+    private long bytesInMemory;
+    private final AtomicInteger decodes = new AtomicInteger();
+    private final AtomicInteger memoryHits = new AtomicInteger();
+    private final AtomicInteger diskHits = new AtomicInteger();
+
+    /**
+     * @param directory where decoded arrays persist between runs, or null to keep them in memory only
+     * @param maxBytes  memory budget for decoded pixels
+     */
+    public DecodeCache(Path directory, long maxBytes) {
+        this.directory = directory;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Whether {@code count} images of {@code shape} fit the memory budget. */
+    public boolean fits(int count, InputShape shape) {
+        return (long) count * DecodedImages.imageSize(shape) <= maxBytes;
+    }
+
+    public synchronized DecodedImages get(Dataset dataset, List<Item> items, InputShape shape) {
+        String key = key(dataset, items, shape);
+        DecodedImages hit = memory.get(key);
+        if (hit != null) {
+            memoryHits.incrementAndGet();
+            return hit;
+        }
+        DecodedImages images = directory == null ? null : readDisk(key);
+        if (images != null) {
+            diskHits.incrementAndGet();
+        } else {
+            long start = System.nanoTime();
+            images = dataset.decoder().decode(items, shape);
+            decodes.incrementAndGet();
+            LOG.info("decoded {} images at {} in {} ms", items.size(), shape, (System.nanoTime() - start) / 1_000_000);
+            if (directory != null) {
+                writeDisk(key, images);
+            }
+        }
+        remember(key, images);
+        return images;
+    }
+
+    /** Times the decoder actually ran (a cache miss). */
+    public int decodes() {
+        return decodes.get();
+    }
+
+    public int memoryHits() {
+        return memoryHits.get();
+    }
+
+    public int diskHits() {
+        return diskHits.get();
+    }
+
+    private void remember(String key, DecodedImages images) {
+        long size = images.pixels().length;
+        if (size > maxBytes) {
+            return;
+        }
+        var it = memory.entrySet().iterator();
+        while (bytesInMemory + size > maxBytes && it.hasNext()) {
+            bytesInMemory -= it.next().getValue().pixels().length;
+            it.remove();
+        }
+        memory.put(key, images);
+        bytesInMemory += size;
+    }
+
+    private DecodedImages readDisk(String key) {
+        Path file = directory.resolve(key + ".bin");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            return DecodedImages.read(in);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable decode cache entry {} ({}); decoding again", file, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Writes beside the final name and moves into place, so a crash never leaves a half-written entry. */
+    private void writeDisk(String key, DecodedImages images) {
+        try {
+            Files.createDirectories(directory);
+            Path tmp = Files.createTempFile(directory, key, ".part");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+                    1 << 16))) {
+                images.write(out);
+            }
+            Files.move(tmp, directory.resolve(key + ".bin"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot write decode cache to {} ({}); continuing without it", directory, e.getMessage());
+        }
+    }
+
+    static String key(Dataset dataset, List<Item> items, InputShape shape) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update((dataset.fingerprint() + "|" + shape + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Item i : items) {
+                md.update((i.id() + "|" + i.label() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return "decoded-" + HexFormat.of().formatHex(md.digest()).substring(0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

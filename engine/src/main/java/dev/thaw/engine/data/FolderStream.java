@@ -1,0 +1,127 @@
+package dev.thaw.engine.data;
+
+import dev.thaw.zoo.InputShape;
+import dev.thaw.zoo.Normalization;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.datavec.api.split.CollectionInputSplit;
+import org.datavec.image.recordreader.ImageRecordReader;
+import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * The plain DataVec path: every epoch an {@link ImageRecordReader} decodes the files again, in a fresh shuffled
+ * order, through a {@link RecordReaderDataSetIterator}. Used when decoded images would not fit the memory budget
+ * or the decode cache is switched off; the decode benchmark compares the two.
+ */
+final class FolderStream implements DataSetIterator {
+
+    private final List<Item> items;
+    private final InputShape shape;
+    private final int numClasses;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final Augmentation augmentation;
+    private final Normalization normalization;
+    private final ItemLabels labels;
+    private int epoch = -1;
+    private RecordReaderDataSetIterator current;
+
+    FolderStream(List<Item> items, InputShape shape, int numClasses, int batchSize, boolean shuffle, long seed,
+                 Augmentation augmentation, Normalization normalization) {
+        this.items = List.copyOf(items);
+        this.shape = shape;
+        this.numClasses = numClasses;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.augmentation = augmentation;
+        this.normalization = normalization;
+        this.labels = new ItemLabels(items);
+        reset();
+    }
+
+    @Override
+    public void reset() {
+        epoch++;
+        List<URI> uris = new ArrayList<>();
+        for (Item i : items) {
+            uris.add(new File(i.id()).toURI());
+        }
+        if (shuffle) {
+            Collections.shuffle(uris, new Random(seed * 7_777_777L + epoch));
+        }
+        ImageRecordReader reader = new FolderRecordReader(shape.height(), shape.width(), shape.channels(), labels,
+                augmentation.isNone() ? null : augmentation.asImageTransform(seed, epoch));
+        try {
+            reader.initialize(new CollectionInputSplit(uris));
+        } catch (IOException e) {
+            throw new DataException("cannot open images for reading: " + e.getMessage(), e);
+        }
+        current = new RecordReaderDataSetIterator(reader, batchSize, 1, numClasses);
+        current.setPreProcessor(normalization);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return current.hasNext();
+    }
+
+    @Override
+    public DataSet next() {
+        return current.next();
+    }
+
+    @Override
+    public DataSet next(int num) {
+        return current.next(num);
+    }
+
+    @Override
+    public int inputColumns() {
+        return DecodedImages.imageSize(shape);
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return numClasses;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return true;
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        throw new UnsupportedOperationException("normalization is fixed by the backbone");
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return normalization;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return null;
+    }
+}
