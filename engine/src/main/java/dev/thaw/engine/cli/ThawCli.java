@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code thaw} command line: one subcommand per job. Run through Maven from the project root:
- * {@code mvn -q compile exec:java -Dexec.args="inspect --model resnet50"}.
+ * {@code mvn -q compile exec:java@cli -Dexec.args="inspect --model resnet50"}.
  */
 @Command(name = "thaw", mixinStandardHelpOptions = true, version = "thaw 0.1.0",
         description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",

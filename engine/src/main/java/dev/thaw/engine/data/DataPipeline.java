@@ -36,6 +36,14 @@ public final class DataPipeline {
         return splits;
     }
 
+    public PipelineOptions options() {
+        return options;
+    }
+
+    public InputShape shape() {
+        return shape;
+    }
+
     /** The training split: reshuffled every epoch from {@code seed}, augmented as configured. */
     public DataSetIterator train(long seed) {
         return iterator(Split.TRAIN, true, seed, options.augmentation());

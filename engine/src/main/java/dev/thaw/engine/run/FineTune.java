@@ -1,0 +1,127 @@
+package dev.thaw.engine.run;
+
+import dev.thaw.engine.data.Augmentation;
+import dev.thaw.engine.data.DataPipeline;
+import dev.thaw.engine.data.DataReport;
+import dev.thaw.engine.data.DataSource;
+import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.DecodeCache;
+import dev.thaw.engine.data.PipelineOptions;
+import dev.thaw.engine.data.Split;
+import dev.thaw.engine.data.Splitter;
+import dev.thaw.engine.eval.EvaluationReport;
+import dev.thaw.engine.eval.Evaluator;
+import dev.thaw.engine.train.Checkpoints;
+import dev.thaw.engine.train.EpochMetrics;
+import dev.thaw.engine.train.FeatureCache;
+import dev.thaw.engine.train.LearningRate;
+import dev.thaw.engine.train.MetricsCsv;
+import dev.thaw.engine.train.Optimizer;
+import dev.thaw.engine.train.Phase;
+import dev.thaw.engine.train.ProgressPrinter;
+import dev.thaw.engine.train.Strategy;
+import dev.thaw.engine.train.TrainSettings;
+import dev.thaw.engine.train.Trainer;
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.GraphParts;
+import dev.thaw.zoo.InputShape;
+import dev.thaw.zoo.weights.LoadedModel;
+import dev.thaw.zoo.weights.ThawModelFile;
+import dev.thaw.zoo.weights.WeightSource;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one-call path: a {@link TrainConfig} in, a trained, evaluated and saved run out. It is a short sequence of
+ * public calls (open data, split, load weights, build a pipeline, train, evaluate, save) that a user can also make
+ * one by one for anything this path does not cover.
+ */
+public final class FineTune {
+
+    /** Caches (decoded images, frozen features) live here unless {@code -Dthaw.cache.dir} says otherwise. */
+    public static Path cacheDir() {
+        return Path.of(System.getProperty("thaw.cache.dir", System.getProperty("user.home") + "/.cache/thaw"));
+    }
+
+    private FineTune() {
+    }
+
+    /** Trains a new run under {@code runs}. */
+    public static RunResult run(TrainConfig config, Path runs, PrintWriter out) {
+        RunDirectory dir = RunDirectory.create(runs, config.name());
+        dir.writeJson("config.json", config);
+        return execute(config, dir, out);
+    }
+
+    /** Continues a killed run from its last checkpoint, with the configuration it was started with. */
+    public static RunResult resume(Path runDir, PrintWriter out) {
+        RunDirectory dir = RunDirectory.open(runDir);
+        return execute(dir.readJson("config.json", TrainConfig.class), dir, out);
+    }
+
+    private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out) {
+        long start = System.nanoTime();
+        Backbone backbone = Backbones.get(config.model());
+        InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
+        Strategy strategy = Strategy.parse(config.strategy());
+        strategy.phases(config.epochs(), backbone.freezePoints()); // validates freeze point names up front
+        TrainSettings settings = new TrainSettings(strategy,
+                new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
+                        config.weightDecay()), config.epochs(), config.seed(), config.patience(),
+                config.featureCache());
+
+        DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
+        String report = DataReport.render(splits);
+        out.print(report);
+        out.flush();
+        dir.writeText("data-report.txt", report);
+        dir.writeText("labels.txt", String.join("\n", splits.labels()) + "\n");
+
+        LoadedModel loaded = WeightSource.parse(config.weights()).load(backbone, shape, splits.numClasses(),
+                config.seed());
+        PipelineOptions options = new PipelineOptions(config.batch(), Augmentation.parse(config.augment(), shape),
+                true, 4);
+        DataPipeline pipeline = new DataPipeline(splits, shape, backbone.normalization(), options,
+                new DecodeCache(cacheDir().resolve("decoded"), 2L << 30));
+        FeatureCache features = new FeatureCache(cacheDir().resolve("features"));
+        FeatureCache.Key key = new FeatureCache.Key(backbone.name(), loaded.fingerprint(), "", shape.toString(),
+                backbone.normalization().name(), "");
+
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("config", config);
+        provenance.put("data", splits.fingerprint());
+        provenance.put("weights", loaded.fingerprint());
+        provenance.put("environment", Provenance.environment());
+        dir.writeJson("provenance.json", provenance);
+
+        Checkpoints checkpoints = new Checkpoints(dir.checkpoints());
+        int done = checkpoints.state().map(Checkpoints.State::completedEpochs).orElse(0);
+        List<EpochMetrics> previous = MetricsCsv.read(dir.metrics(), done);
+        MetricsCsv.rewrite(dir.metrics(), previous);
+        if (done > 0) {
+            out.printf("resuming %s after epoch %d of %d%n", dir.path(), done, config.epochs());
+        }
+        Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints,
+                List.of(new ProgressPrinter(out, config.epochs()), new MetricsCsv(dir.metrics())));
+        Trainer.Result result = trainer.fit(loaded.graph(), previous);
+
+        Split evalSplit = splits.get(Split.TEST).isEmpty() ? Split.VAL : Split.TEST;
+        EvaluationReport evaluation = Evaluator.evaluate(result.model(), pipeline.evaluation(evalSplit),
+                splits.labels(), evalSplit.folderName(), 3);
+        dir.writeJson("evaluation.json", evaluation);
+        out.print(evaluation.render());
+        ThawModelFile.save(result.model(), new ThawModelFile.Info(backbone.name(), shape.toString(), splits.labels(),
+                provenance), dir.model(), false);
+        List<Phase> phases = strategy.phases(config.epochs(), backbone.freezePoints());
+        GraphParts parts = new GraphParts(result.model());
+        long trainable = parts.totalParams() - parts.params(parts.frozenBy(phases.get(phases.size() - 1).frozen()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf("%s; model saved to %s (%.1f s)%n", result.stopReason(), dir.model(), seconds);
+        out.flush();
+        return new RunResult(dir.path(), evaluation, result.history(), seconds, trainable, result.stopReason());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.thaw.engine.run;
+
+import dev.thaw.engine.eval.EvaluationReport;
+import dev.thaw.engine.train.EpochMetrics;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a finished run produced.
+ *
+ * @param directory       the run folder
+ * @param evaluation      scores on the test split (validation if there is no test split)
+ * @param history         per-epoch metrics
+ * @param seconds         wall time of the whole run
+ * @param trainableParams parameters trained in the last phase
+ * @param stopReason      why training ended
+ */
+public record RunResult(Path directory, EvaluationReport evaluation, List<EpochMetrics> history, double seconds,
+                        long trainableParams, String stopReason) {
+}

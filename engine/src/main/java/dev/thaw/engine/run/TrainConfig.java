@@ -1,0 +1,105 @@
+package dev.thaw.engine.run;
+
+import dev.thaw.engine.data.SplitPlan;
+
+/**
+ * Everything that defines a training run, as the user chose it; saved as {@code config.json} in the run directory,
+ * read back by {@code --resume}. Immutable: change a copy through {@link #toBuilder()}.
+ *
+ * @param data         dataset ({@code --data})
+ * @param split        train/val/test cut, label budget, class selection
+ * @param model        backbone name
+ * @param input        input shape {@code CxHxW}, or null for the backbone's native size
+ * @param weights      weight source ({@code random}, {@code imagenet}, {@code thaw:PATH}, …)
+ * @param strategy     freeze strategy
+ * @param updater      {@code adam} or {@code sgd}
+ * @param lr           base learning rate
+ * @param schedule     learning-rate schedule
+ * @param weightDecay  decoupled weight decay coefficient
+ * @param batch        minibatch size
+ * @param epochs       epochs in total
+ * @param seed         seed for everything random
+ * @param patience     early-stopping patience in epochs (0: off)
+ * @param augment      augmentation ({@code none} or e.g. {@code flip,crop})
+ * @param featureCache train frozen-prefix phases from cached features
+ * @param name         run directory name under {@code runs}
+ * @param strict       fail on bad image files instead of skipping them
+ */
+public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
+                          String updater, double lr, String schedule, double weightDecay, int batch, int epochs,
+                          long seed, int patience, String augment, boolean featureCache, String name,
+                          boolean strict) {
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.data = data;
+        b.split = split;
+        b.model = model;
+        b.input = input;
+        b.weights = weights;
+        b.strategy = strategy;
+        b.updater = updater;
+        b.lr = lr;
+        b.schedule = schedule;
+        b.weightDecay = weightDecay;
+        b.batch = batch;
+        b.epochs = epochs;
+        b.seed = seed;
+        b.patience = patience;
+        b.augment = augment;
+        b.featureCache = featureCache;
+        b.name = name;
+        b.strict = strict;
+        return b;
+    }
+
+    /** Defaults: Fashion-MNIST, smallcnn, random weights, head strategy, Adam 1e-3, 5 epochs, batch 32. */
+    public static final class Builder {
+        private String data = "fashion-mnist";
+        private SplitPlan split = SplitPlan.DEFAULT;
+        private String model = "smallcnn";
+        private String input;
+        private String weights = "random";
+        private String strategy = "head";
+        private String updater = "adam";
+        private double lr = 1e-3;
+        private String schedule = "constant";
+        private double weightDecay;
+        private int batch = 32;
+        private int epochs = 5;
+        private long seed = 42;
+        private int patience;
+        private String augment = "none";
+        private boolean featureCache = true;
+        private String name;
+        private boolean strict;
+
+        public Builder data(String v) { data = v; return this; }
+        public Builder split(SplitPlan v) { split = v; return this; }
+        public Builder model(String v) { model = v; return this; }
+        public Builder input(String v) { input = v; return this; }
+        public Builder weights(String v) { weights = v; return this; }
+        public Builder strategy(String v) { strategy = v; return this; }
+        public Builder updater(String v) { updater = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder schedule(String v) { schedule = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder patience(int v) { patience = v; return this; }
+        public Builder augment(String v) { augment = v; return this; }
+        public Builder featureCache(boolean v) { featureCache = v; return this; }
+        public Builder name(String v) { name = v; return this; }
+        public Builder strict(boolean v) { strict = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(data, split, model, input, weights, strategy, updater, lr, schedule, weightDecay,
+                    batch, epochs, seed, patience, augment, featureCache, name, strict);
+        }
+    }
+}

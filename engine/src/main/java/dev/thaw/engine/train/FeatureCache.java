@@ -1,0 +1,148 @@
+package dev.thaw.engine.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Activations of a frozen prefix, computed once and reused.
+ *
+ * <p>With everything up to a freeze point frozen and no augmentation, every epoch would push the same images
+ * through the same frozen layers. Instead the prefix runs once ({@link TransferLearningHelper#featurize}) and the
+ * trainable rest learns from the stored activations. Entries live on disk under a key of everything that
+ * determines them ({@link Key}): a second run, or another learning rate, reuses them; a change to any part is a
+ * different key, never a stale hit.
+ */
+public final class FeatureCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
+
+    /**
+     * What the features depend on.
+     *
+     * @param backbone      catalog name
+     * @param weights       fingerprint of the starting weights (the frozen part never changes from them)
+     * @param freezeVertex  vertex the features are taken at
+     * @param input         input shape
+     * @param normalization pixel normalization applied before the network
+     * @param data          fingerprint of the exact images, their order and labels
+     */
+    public record Key(String backbone, String weights, String freezeVertex, String input, String normalization,
+                      String data) {
+        String fileName() {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                md.update(toString().getBytes(StandardCharsets.UTF_8));
+                return "features-" + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
+                        + HexFormat.of().formatHex(md.digest()).substring(0, 20) + ".bin";
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final Path directory;
+    private final AtomicInteger computed = new AtomicInteger();
+    private final AtomicInteger hits = new AtomicInteger();
+
+    /** @param directory where feature files are kept; null keeps nothing between calls */
+    public FeatureCache(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Featurized minibatches of {@code data} under {@code key}: read from disk when present, otherwise computed
+     * through {@code helper}'s frozen part and stored.
+     */
+    public List<DataSet> get(Key key, TransferLearningHelper helper, DataSetIterator data) {
+        Path file = directory == null ? null : directory.resolve(key.fileName());
+        if (file != null && Files.isRegularFile(file)) {
+            try {
+                DataSet all = new DataSet();
+                all.load(file.toFile());
+                hits.incrementAndGet();
+                LOG.info("feature cache hit: {} ({} examples)", file.getFileName(), all.numExamples());
+                return List.of(all);
+            } catch (RuntimeException e) {
+                LOG.warn("feature cache entry {} is unreadable ({}); computing it again", file, e.getMessage());
+            }
+        }
+        long start = System.nanoTime();
+        List<DataSet> batches = new ArrayList<>();
+        data.reset();
+        while (data.hasNext()) {
+            batches.add(helper.featurize(data.next()));
+        }
+        computed.incrementAndGet();
+        DataSet all = DataSet.merge(batches);
+        LOG.info("featurized {} examples at {} in {} ms", all.numExamples(), key.freezeVertex(),
+                (System.nanoTime() - start) / 1_000_000);
+        if (file != null) {
+            save(all, file);
+        }
+        return List.of(all);
+    }
+
+    /** Times the frozen forward pass actually ran (misses). */
+    public int computed() {
+        return computed.get();
+    }
+
+    public int hits() {
+        return hits.get();
+    }
+
+    private static void save(DataSet all, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".part");
+            all.save(tmp.toFile());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot write feature cache {} ({}); continuing without it", file, e.getMessage());
+        }
+    }
+
+    /** Splits one featurized array into shuffled minibatches for an epoch, reproducibly from the seed. */
+    static List<DataSet> minibatches(DataSet all, int batchSize, long seed, int epoch) {
+        int n = all.numExamples();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Random r = new java.util.Random(seed * 7_777_777L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        long[] shape = all.getFeatures().shape();
+        INDArray flat = all.getFeatures().reshape('c', n, -1);
+        List<DataSet> out = new ArrayList<>();
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            int[] idx = java.util.Arrays.copyOfRange(order, start, end);
+            long[] batchShape = shape.clone();
+            batchShape[0] = idx.length;
+            out.add(new DataSet(Nd4j.pullRows(flat, 1, idx).reshape('c', batchShape),
+                    Nd4j.pullRows(all.getLabels(), 1, idx)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.thaw.engine.train;
+
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+/**
+ * A base learning rate and how it changes over training: {@code constant}, {@code step} (×0.1 every third of the
+ * epochs), {@code cosine} (to zero over the run) or {@code one-cycle} (linear warm-up over the first 30 % of
+ * iterations to the base rate, then cosine down to 1/1000 of it).
+ */
+public record LearningRate(double base, String schedule) {
+
+    public LearningRate {
+        if (!(base > 0)) {
+            throw new IllegalArgumentException("--lr must be positive, got " + base);
+        }
+        schedule = schedule == null ? "constant" : schedule.strip().toLowerCase();
+        if (!java.util.Set.of("constant", "step", "cosine", "one-cycle").contains(schedule)) {
+            throw new IllegalArgumentException("--schedule " + schedule + ": use constant, step, cosine or one-cycle");
+        }
+    }
+
+    /**
+     * The schedule for a run of {@code totalIterations} minibatches over {@code epochs} epochs, scaled by
+     * {@code scale} (for later phases and lower blocks); null for a constant rate.
+     */
+    ISchedule toSchedule(double scale, int epochs, long totalIterations) {
+        double lr = base * scale;
+        return switch (schedule) {
+            case "step" -> new StepSchedule(ScheduleType.EPOCH, lr, 0.1, Math.max(1, epochs / 3));
+            case "cosine" -> new Curve(lr, totalIterations, 0);
+            case "one-cycle" -> new Curve(lr, totalIterations, 0.3);
+            default -> null;
+        };
+    }
+
+    /** Cosine decay from the peak, after an optional linear warm-up; DL4J M2.1 ships neither shape. */
+    record Curve(double peak, long total, double warmupFraction) implements ISchedule {
+        @Override
+        public double valueAt(int iteration, int epoch) {
+            long warm = (long) (total * warmupFraction);
+            if (iteration < warm) {
+                return peak * (0.04 + 0.96 * iteration / (double) warm);
+            }
+            double progress = Math.min(1, (iteration - warm) / (double) Math.max(1, total - warm));
+            double floor = warmupFraction > 0 ? peak / 1000 : 0;
+            return floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+        }
+
+        @Override
+        public ISchedule clone() {
+            return new Curve(peak, total, warmupFraction);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.thaw.engine.train;
+
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/** The updater ({@code adam} or {@code sgd} with Nesterov momentum 0.9) and its learning rate. */
+public record Optimizer(String updater, LearningRate learningRate, double weightDecay) {
+
+    public Optimizer {
+        updater = updater.strip().toLowerCase();
+        if (!updater.equals("adam") && !updater.equals("sgd")) {
+            throw new IllegalArgumentException("--updater " + updater + ": use adam or sgd (Nesterov momentum)");
+        }
+        if (weightDecay < 0) {
+            throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+        }
+    }
+
+    /** A fresh updater at {@code scale} × the base rate, following the schedule over the run. */
+    IUpdater build(double scale, int epochs, long totalIterations) {
+        ISchedule schedule = learningRate.toSchedule(scale, epochs, totalIterations);
+        double lr = learningRate.base() * scale;
+        if (updater.equals("adam")) {
+            return schedule == null ? new Adam(lr) : new Adam(schedule);
+        }
+        return schedule == null ? new Nesterovs(lr, 0.9) : new Nesterovs(schedule, 0.9);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.thaw.engine.train;
+
+import dev.thaw.zoo.FreezePoint;
+
+/**
+ * A stretch of epochs trained with one freeze point and one learning-rate setting.
+ *
+ * @param firstEpoch   0-based epoch the phase starts at
+ * @param epochs       how many epochs it lasts
+ * @param frozen       everything up to this point is frozen ({@link FreezePoint#NONE}: nothing)
+ * @param lrScale      multiplies the base learning rate (e.g. 0.1 after unfreezing)
+ * @param decayPerBlock discriminative learning rates: each block's rate is this factor times the rate of the block
+ *                     above it (1 = the same rate everywhere)
+ */
+public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock) {
+
+    public int endEpoch() {
+        return firstEpoch + epochs;
+    }
+
+    public boolean contains(int epoch) {
+        return epoch >= firstEpoch && epoch < endEpoch();
+    }
+
+    @Override
+    public String toString() {
+        return "epochs " + (firstEpoch + 1) + "-" + endEpoch() + ": frozen up to " + frozen.name()
+                + (lrScale != 1 ? ", lr x" + lrScale : "")
+                + (decayPerBlock != 1 ? ", lr x" + decayPerBlock + " per block toward the input" : "");
+    }
+}

@@ -1,0 +1,134 @@
+package dev.thaw.engine.train;
+
+import dev.thaw.zoo.FreezePoint;
+import dev.thaw.zoo.FreezePoints;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How much of the backbone trains, and when: the choice a transfer-learning user makes. Each strategy turns into a
+ * list of {@link Phase}s for a given epoch budget; the trainer only ever executes phases.
+ *
+ * <p>Written on the command line as {@code head}, {@code freeze:POINT}, {@code full}, {@code two-phase[:K[:POINT]]},
+ * {@code gradual}, {@code discriminative[:FACTOR]}.
+ */
+public sealed interface Strategy {
+
+    /** The phases of this strategy over {@code epochs} epochs of a backbone with these freeze points. */
+    List<Phase> phases(int epochs, FreezePoints points);
+
+    /** How the user writes it. */
+    String spec();
+
+    /** Everything but the head frozen: train a new classifier on fixed features. */
+    record Head() implements Strategy {
+        public List<Phase> phases(int epochs, FreezePoints points) {
+            return List.of(new Phase(0, epochs, points.deepest(), 1, 1));
+        }
+
+        public String spec() {
+            return "head";
+        }
+    }
+
+    /** Frozen up to a named point; everything above it trains. */
+    record Freeze(String point) implements Strategy {
+        public List<Phase> phases(int epochs, FreezePoints points) {
+            return List.of(new Phase(0, epochs, points.resolve(point), 1, 1));
+        }
+
+        public String spec() {
+            return "freeze:" + point;
+        }
+    }
+
+    /** Nothing frozen: every layer fine-tunes (usually with a smaller learning rate). */
+    record Full() implements Strategy {
+        public List<Phase> phases(int epochs, FreezePoints points) {
+            return List.of(new Phase(0, epochs, FreezePoint.NONE, 1, 1));
+        }
+
+        public String spec() {
+            return "full";
+        }
+    }
+
+    /**
+     * fastai's {@code fine_tune}: {@code headEpochs} with the body frozen, then unfrozen (to {@code unfreezeTo}) at
+     * {@code lrScale} times the learning rate for the remaining epochs.
+     */
+    record TwoPhase(int headEpochs, String unfreezeTo, double lrScale) implements Strategy {
+        public List<Phase> phases(int epochs, FreezePoints points) {
+            if (epochs <= headEpochs) {
+                throw new IllegalArgumentException("two-phase trains the head for " + headEpochs + " epoch(s) then "
+                        + "unfreezes: give --epochs more than " + headEpochs);
+            }
+            return List.of(new Phase(0, headEpochs, points.deepest(), 1, 1),
+                    new Phase(headEpochs, epochs - headEpochs, points.resolve(unfreezeTo), lrScale, 1));
+        }
+
+        public String spec() {
+            return "two-phase:" + headEpochs + ":" + unfreezeTo;
+        }
+    }
+
+    /** ULMFiT's gradual unfreezing: the head first, then one more block from the top each epoch. */
+    record Gradual() implements Strategy {
+        public List<Phase> phases(int epochs, FreezePoints points) {
+            List<Phase> phases = new ArrayList<>();
+            int depth = points.maxDepth();
+            for (int e = 0; e < epochs; e++) {
+                boolean last = depth == 0 || e == epochs - 1;
+                int length = last ? epochs - e : 1;
+                phases.add(new Phase(e, length, points.atDepth(depth), 1, 1));
+                if (last) {
+                    break;
+                }
+                depth--;
+            }
+            return phases;
+        }
+
+        public String spec() {
+            return "gradual";
+        }
+    }
+
+    /** Everything trains, each block at {@code factor} times the rate of the block above it (ULMFiT's 1/2.6). */
+    record Discriminative(double factor) implements Strategy {
+        public List<Phase> phases(int epochs, FreezePoints points) {
+            return List.of(new Phase(0, epochs, FreezePoint.NONE, 1, factor));
+        }
+
+        public String spec() {
+            return "discriminative:" + factor;
+        }
+    }
+
+    /** Reads a {@code --strategy} value; the freeze point names are checked when phases are made. */
+    static Strategy parse(String spec) {
+        String[] parts = spec.strip().toLowerCase().split(":");
+        try {
+            return switch (parts[0]) {
+                case "head" -> new Head();
+                case "full" -> new Full();
+                case "freeze" -> {
+                    if (parts.length != 2) {
+                        throw new IllegalArgumentException("write freeze:POINT, e.g. freeze:block3 or freeze:2");
+                    }
+                    yield new Freeze(parts[1]);
+                }
+                case "two-phase" -> new TwoPhase(parts.length > 1 ? Integer.parseInt(parts[1]) : 1,
+                        parts.length > 2 ? parts[2] : "none", 0.1);
+                case "gradual" -> new Gradual();
+                case "discriminative" -> new Discriminative(parts.length > 1 ? Double.parseDouble(parts[1]) : 1 / 2.6);
+                default -> throw new IllegalArgumentException("unknown strategy");
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--strategy " + spec + ": a number was expected after ':'");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--strategy " + spec + ": " + e.getMessage() + ". Strategies: head, "
+                    + "freeze:POINT, full, two-phase[:HEAD_EPOCHS[:POINT]], gradual, discriminative[:FACTOR]");
+        }
+    }
+}

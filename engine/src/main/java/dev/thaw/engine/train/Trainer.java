@@ -1,0 +1,244 @@
+package dev.thaw.engine.train;
+
+import dev.thaw.engine.data.DataPipeline;
+import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.Split;
+import dev.thaw.zoo.Backbone;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * Executes a strategy's phases epoch by epoch: builds each phase's graph, trains it (from cached features where
+ * the phase has a frozen prefix and no augmentation), validates, checkpoints, stops early or on a diverged loss,
+ * and resumes from a checkpoint.
+ *
+ * <p>The master graph is the unfrozen backbone; it always holds the latest weights between phases and is what the
+ * trainer returns (with the best validation epoch's weights when early stopping is on).
+ */
+public final class Trainer {
+
+    /** The trained master graph, per-epoch metrics, and why training ended. */
+    public record Result(ComputationGraph model, List<EpochMetrics> history, String stopReason) {
+    }
+
+    private final Backbone backbone;
+    private final TrainSettings settings;
+    private final DataPipeline pipeline;
+    private final FeatureCache features;
+    private final FeatureCache.Key baseKey;
+    private final Checkpoints checkpoints;
+    private final List<TrainingListener> listeners;
+
+    /**
+     * @param baseKey     the feature-cache key without the freeze vertex and data, or null to never use the cache
+     * @param checkpoints where to save (and resume from) after each epoch, or null for none
+     */
+    public Trainer(Backbone backbone, TrainSettings settings, DataPipeline pipeline, FeatureCache features,
+                   FeatureCache.Key baseKey, Checkpoints checkpoints, List<TrainingListener> listeners) {
+        this.backbone = backbone;
+        this.settings = settings;
+        this.pipeline = pipeline;
+        this.features = features;
+        this.baseKey = baseKey;
+        this.checkpoints = checkpoints;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public Result fit(ComputationGraph master, List<EpochMetrics> previous) {
+        List<Phase> phases = settings.strategy().phases(settings.epochs(), backbone.freezePoints());
+        DataSplits splits = pipeline.splits();
+        int trainSize = splits.get(Split.TRAIN).size();
+        int batchSize = pipeline.options().batchSize();
+        int batchesPerEpoch = (trainSize + batchSize - 1) / batchSize;
+        long totalIterations = (long) batchesPerEpoch * settings.epochs();
+        boolean hasVal = !splits.get(Split.VAL).isEmpty();
+
+        List<EpochMetrics> history = new ArrayList<>(previous);
+        Checkpoints.State state = new Checkpoints.State(0, -1, Double.NEGATIVE_INFINITY, 0);
+        ComputationGraph training = null;
+        Phase current = null;
+        if (checkpoints != null && checkpoints.state().isPresent()) {
+            state = checkpoints.state().get();
+            ComputationGraph restored = checkpoints.restoreLast();
+            copyLayers(restored, master);
+            Phase last = phaseAt(phases, state.completedEpochs() - 1);
+            Phase next = state.completedEpochs() < settings.epochs() ? phaseAt(phases, state.completedEpochs()) : null;
+            if (next != null && next == last) {
+                training = restored;
+                current = last;
+            }
+        }
+
+        DataSetIterator trainIterator = null;
+        TransferLearningHelper helper = null;
+        DataSet trainFeatures = null;
+        DataSet valFeatures = null;
+        String stopReason = "completed " + settings.epochs() + " epochs";
+        for (int epoch = state.completedEpochs(); epoch < settings.epochs(); epoch++) {
+            Phase phase = phaseAt(phases, epoch);
+            boolean featurized = useFeatures(phase);
+            if (phase != current || helper == null && featurized || trainIterator == null && !featurized) {
+                if (phase != current) {
+                    if (training != null) {
+                        copyLayers(training, master);
+                    }
+                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(), settings.epochs(),
+                            totalIterations, settings.seed());
+                    current = phase;
+                }
+                training.getConfiguration().setIterationCount(epoch * batchesPerEpoch);
+                training.getConfiguration().setEpochCount(epoch);
+                if (featurized) {
+                    helper = new TransferLearningHelper(training);
+                    trainFeatures = featuresOf(helper, phase, Split.TRAIN);
+                    valFeatures = hasVal ? featuresOf(helper, phase, Split.VAL) : null;
+                    trainIterator = null;
+                } else {
+                    helper = null;
+                    trainIterator = pipeline.train(settings.seed());
+                    skipEpochs(trainIterator, epoch);
+                }
+                for (TrainingListener l : listeners) {
+                    l.onPhaseStart(phase, featurized);
+                }
+            }
+
+            long start = System.nanoTime();
+            double lossSum = 0;
+            int batches = 0;
+            long images = 0;
+            if (featurized) {
+                ComputationGraph head = helper.unfrozenGraph();
+                List<DataSet> minibatches = FeatureCache.minibatches(trainFeatures, batchSize, settings.seed(), epoch);
+                for (DataSet b : minibatches) {
+                    head.fit(b);
+                    lossSum += checkLoss(head.score(), epoch, batches);
+                    images += b.numExamples();
+                    notifyBatch(epoch, batches++, minibatches.size(), head.score(), b.numExamples());
+                }
+                copyLayers(head, training);
+            } else {
+                if (!trainIterator.hasNext()) {
+                    trainIterator.reset();
+                }
+                while (trainIterator.hasNext()) {
+                    DataSet b = trainIterator.next();
+                    training.fit(b);
+                    lossSum += checkLoss(training.score(), epoch, batches);
+                    images += b.numExamples();
+                    notifyBatch(epoch, batches++, batchesPerEpoch, training.score(), b.numExamples());
+                }
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            double valAccuracy = Double.NaN;
+            if (hasVal) {
+                valAccuracy = featurized ? accuracy(helper.unfrozenGraph(), valFeatures)
+                        : accuracy(training, pipeline.evaluation(Split.VAL));
+            }
+            EpochMetrics metrics = new EpochMetrics(epoch, phase.toString(), lossSum / Math.max(1, batches),
+                    valAccuracy, (System.nanoTime() - start) / 1e9, images / trainSeconds, featurized);
+            history.add(metrics);
+            state = advance(state, metrics, training);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(metrics);
+            }
+            if (settings.patience() > 0 && state.sinceBest() >= settings.patience()) {
+                stopReason = "early stop: no better validation accuracy for " + settings.patience()
+                        + " epochs (best " + String.format("%.4f", state.bestScore()) + " at epoch "
+                        + (state.bestEpoch() + 1) + ")";
+                break;
+            }
+        }
+        if (training != null) {
+            copyLayers(training, master);
+        }
+        if (settings.patience() > 0 && checkpoints != null) {
+            checkpoints.restoreBest().ifPresent(best -> copyLayers(best, master));
+        }
+        return new Result(master, history, stopReason);
+    }
+
+    private Checkpoints.State advance(Checkpoints.State s, EpochMetrics m, ComputationGraph training) {
+        boolean better = !Double.isNaN(m.valAccuracy()) && m.valAccuracy() > s.bestScore();
+        Checkpoints.State next = better
+                ? new Checkpoints.State(m.epoch() + 1, m.epoch(), m.valAccuracy(), 0)
+                : new Checkpoints.State(m.epoch() + 1, s.bestEpoch(), s.bestScore(), s.sinceBest() + 1);
+        if (checkpoints != null) {
+            if (better) {
+                checkpoints.saveBest(training);
+            }
+            checkpoints.save(training, next);
+        }
+        return next;
+    }
+
+    private boolean useFeatures(Phase phase) {
+        return settings.featureCache() && baseKey != null && !phase.frozen().isNone()
+                && pipeline.options().augmentation().isNone();
+    }
+
+    private DataSet featuresOf(TransferLearningHelper helper, Phase phase, Split split) {
+        FeatureCache.Key key = new FeatureCache.Key(baseKey.backbone(), baseKey.weights(), phase.frozen().vertex(),
+                baseKey.input(), baseKey.normalization(), pipeline.splits().fingerprint() + "/" + split);
+        return features.get(key, helper, pipeline.evaluation(split)).get(0);
+    }
+
+    /** The data pipeline shuffles by epoch number; a resumed run continues the same sequence. */
+    private static void skipEpochs(DataSetIterator it, int epochs) {
+        for (int e = 0; e < epochs; e++) {
+            it.reset();
+        }
+    }
+
+    private double checkLoss(double loss, int epoch, int batch) {
+        if (!Double.isFinite(loss)) {
+            String where = checkpoints == null ? "" : " The last good checkpoint (epoch " + epoch + ") is in "
+                    + checkpoints.directory() + "; resume from it with --resume after changing the settings.";
+            throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch "
+                    + (epoch + 1) + ", batch " + (batch + 1) + ". Lower --lr (now "
+                    + settings.optimizer().learningRate().base() + "), or freeze more layers." + where);
+        }
+        return loss;
+    }
+
+    private void notifyBatch(int epoch, int batch, int batches, double loss, int examples) {
+        for (TrainingListener l : listeners) {
+            l.onBatch(epoch, batch, batches, loss, examples);
+        }
+    }
+
+    private static double accuracy(ComputationGraph graph, DataSetIterator data) {
+        Evaluation e = graph.evaluate(data);
+        return e.accuracy();
+    }
+
+    private static double accuracy(ComputationGraph head, DataSet features) {
+        Evaluation e = new Evaluation();
+        e.eval(features.getLabels(), head.outputSingle(features.getFeatures()));
+        return e.accuracy();
+    }
+
+    private static Phase phaseAt(List<Phase> phases, int epoch) {
+        for (Phase p : phases) {
+            if (p.contains(epoch)) {
+                return p;
+            }
+        }
+        return phases.get(phases.size() - 1);
+    }
+
+    /** Copies parameters of every layer {@code from} has into the same-named layers of {@code to}. */
+    static void copyLayers(ComputationGraph from, ComputationGraph to) {
+        for (GraphVertex v : from.getVertices()) {
+            if (v.hasLayer() && v.getLayer().numParams() > 0 && to.getVertex(v.getVertexName()) != null) {
+                to.getLayer(v.getVertexName()).params().assign(v.getLayer().params());
+            }
+        }
+    }
+}

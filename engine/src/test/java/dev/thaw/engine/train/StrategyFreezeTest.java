@@ -1,0 +1,101 @@
+package dev.thaw.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Every strategy, trained for real on a few images: layers frozen throughout keep bit-identical weights (BatchNorm
+ * running statistics included, which only change when a BN layer runs in training mode), and every layer that was
+ * trainable at some point has changed.
+ */
+class StrategyFreezeTest {
+
+    private static final List<String> LAYERS = List.of("block1_conv", "block1_bn", "block2_conv", "block2_bn",
+            "block3_conv", "block3_bn", "fc", "output");
+
+    private static Map<String, INDArray> snapshot(ComputationGraph g) {
+        Map<String, INDArray> m = new HashMap<>();
+        for (String l : LAYERS) {
+            m.put(l, g.getLayer(l).params().dup());
+        }
+        return m;
+    }
+
+    @ParameterizedTest(name = "{0}, {1} epochs, cache {2}")
+    @CsvSource(delimiter = ';', value = {
+            "head; 2; true; block1_conv block1_bn block2_conv block2_bn block3_conv block3_bn fc",
+            "head; 2; false; block1_conv block1_bn block2_conv block2_bn block3_conv block3_bn fc",
+            "freeze:block2; 2; true; block1_conv block1_bn block2_conv block2_bn",
+            "freeze:1; 1; false; block1_conv block1_bn",
+            "full; 2; true; ",
+            "two-phase:1; 2; true; ",
+            "two-phase:1:block2; 2; true; block1_conv block1_bn block2_conv block2_bn",
+            "gradual; 2; true; block1_conv block1_bn block2_conv block2_bn block3_conv block3_bn",
+            "discriminative; 2; true; "})
+    void frozenLayersStayBitIdenticalAndTrainableOnesChange(String strategy, int epochs, boolean cache,
+                                                           String frozenList) {
+        ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        Map<String, INDArray> before = snapshot(master);
+        Trainer trainer = new Trainer(TinyData.SMALL, TinyData.settings(strategy, epochs, 1e-2, cache),
+                TinyData.pipeline(TinyData.splits(240, 0)), new FeatureCache(null), cache ? TinyData.key() : null,
+                null, List.of());
+        Trainer.Result result = trainer.fit(master, List.of());
+        Set<String> frozen = frozenList == null ? Set.of() : Set.of(frozenList.trim().split("\\s+"));
+        Map<String, INDArray> after = snapshot(result.model());
+        for (String layer : LAYERS) {
+            if (frozen.contains(layer)) {
+                assertEquals(before.get(layer), after.get(layer), layer + " frozen under " + strategy);
+            } else {
+                assertNotEquals(before.get(layer), after.get(layer), layer + " trained under " + strategy);
+            }
+        }
+        assertEquals(epochs, result.history().size());
+        assertTrue(result.history().stream().allMatch(m -> m.valAccuracy() >= 0 && m.valAccuracy() <= 1));
+    }
+
+    @Test
+    void discriminativeRatesDecayTowardTheInput() {
+        ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        Phase phase = new Phase(0, 1, dev.thaw.zoo.FreezePoint.NONE, 1, 0.5);
+        ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase,
+                new Optimizer("adam", new LearningRate(1e-2, "constant"), 0), 1, 10, 1);
+        double head = lr(g, "output");
+        assertEquals(1e-2, head, 1e-12);
+        assertEquals(1e-2 * 0.5, lr(g, "fc"), 1e-12);
+        assertEquals(1e-2 * 0.25, lr(g, "block3_conv"), 1e-12);
+        assertEquals(1e-2 * 0.0625, lr(g, "block1_bn"), 1e-12);
+    }
+
+    private static double lr(ComputationGraph g, String layer) {
+        return ((Adam) ((BaseLayer) g.getLayer(layer).conf().getLayer()).getIUpdater()).getLearningRate();
+    }
+
+    @Test
+    void phasesOfEachStrategy() {
+        var points = TinyData.SMALL.freezePoints();
+        assertEquals(List.of("fc", "none"), Strategy.parse("two-phase:2").phases(5, points).stream()
+                .map(p -> p.frozen().name()).toList());
+        assertEquals(List.of("fc", "block3", "block2", "block1", "none"), Strategy.parse("gradual").phases(6, points)
+                .stream().map(p -> p.frozen().name()).toList());
+        assertEquals(2, Strategy.parse("gradual").phases(6, points).get(4).epochs(), "last phase takes the rest");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Strategy.parse("freeze:block9").phases(3, points));
+        assertTrue(e.getMessage().contains("block1 (1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Strategy.parse("thaw-all"));
+        assertTrue(e.getMessage().contains("two-phase"), e.getMessage());
+    }
+}
