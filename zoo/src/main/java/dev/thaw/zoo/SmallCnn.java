@@ -91,7 +91,7 @@ final class SmallCnn implements Backbone {
         g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous)
                 .addLayer("fc", new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build(), "gap")
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(numClasses).activation(Activation.SOFTMAX).build(), "fc")
+                        .weightInit(WeightInit.XAVIER).nOut(numClasses).activation(Activation.SOFTMAX).build(), "fc")
                 .setOutputs("output");
         ComputationGraph graph = new ComputationGraph(g.build());
         graph.init();

@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens what the user passed as {@code --data}: {@code fashion-mnist} (built in), a folder of class subfolders,
+ * Opens what the user passed as {@code --data}: {@code fashion-mnist} (Debian's full set if installed, else the
+ * bundled sample), {@code fashion-mnist-sample} (always the bundled 10,000 images), a folder of class subfolders,
  * or {@code idx:IMAGES,LABELS} for any MNIST-format pair.
  */
 public final class DataSource {
 
     public static final String FASHION_MNIST = "fashion-mnist";
+    /** The bundled 10,000-image test split, whatever else is installed: same data on every machine. */
+    public static final String FASHION_MNIST_SAMPLE = "fashion-mnist-sample";
 
     private DataSource() {
     }
@@ -20,6 +23,9 @@ public final class DataSource {
         String s = spec.strip();
         if (s.equalsIgnoreCase(FASHION_MNIST)) {
             return FashionMnist.load();
+        }
+        if (s.equalsIgnoreCase(FASHION_MNIST_SAMPLE)) {
+            return FashionMnist.bundled();
         }
         if (s.startsWith("idx:")) {
             String[] files = s.substring(4).split(",");

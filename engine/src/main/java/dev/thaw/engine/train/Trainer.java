@@ -198,8 +198,10 @@ public final class Trainer {
 
     private double checkLoss(double loss, int epoch, int batch) {
         if (!Double.isFinite(loss)) {
-            String where = checkpoints == null ? "" : " The last good checkpoint (epoch " + epoch + ") is in "
-                    + checkpoints.directory() + "; resume from it with --resume after changing the settings.";
+            String where = checkpoints == null ? ""
+                    : epoch == 0 ? " No epoch had completed, so there is no checkpoint."
+                    : " The last good checkpoint (after epoch " + epoch + ") is kept in " + checkpoints.directory()
+                    + ".";
             throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch "
                     + (epoch + 1) + ", batch " + (batch + 1) + ". Lower --lr (now "
                     + settings.optimizer().learningRate().base() + "), or freeze more layers." + where);

@@ -1,0 +1,76 @@
+package dev.thaw.engine.cli;
+
+import dev.thaw.engine.run.TrainConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Model, weights and training flags shared by {@code train}, {@code pretrain} and the sweep. */
+final class TrainOptions {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "NAME", defaultValue = "smallcnn",
+            description = "Backbone: smallcnn, vgg16, resnet50 (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--input", paramLabel = "CxHxW",
+            description = "Input shape, e.g. 3x64x64 or 64 (default: the backbone's native size).")
+    String input;
+
+    @Option(names = "--weights", paramLabel = "SOURCE",
+            description = "random, imagenet, PATH.zip, PATH.h5 or thaw:PATH (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = {"-s", "--strategy"}, paramLabel = "S",
+            description = "head, freeze:POINT, full, two-phase[:K[:POINT]], gradual, discriminative[:FACTOR] "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--updater", defaultValue = "adam", description = "adam or sgd (Nesterov) (default: ${DEFAULT-VALUE}).")
+    String updater;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--schedule", defaultValue = "constant",
+            description = "constant, step, cosine or one-cycle (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after N epochs without better validation accuracy, keeping the best (0: off).")
+    int patience;
+
+    @Option(names = "--augment", defaultValue = "none",
+            description = "Training augmentation: none or any of flip,crop[=F],rotate[=DEG] (default: ${DEFAULT-VALUE}).")
+    String augment;
+
+    @Option(names = "--no-feature-cache", description = "Run the frozen layers every epoch instead of caching their "
+            + "output (the cache is used only without augmentation).")
+    boolean noFeatureCache;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Run folder name under --runs (default: a timestamp).")
+    String name;
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+            description = "Where run folders go (default: ${DEFAULT-VALUE}).")
+    Path runs;
+
+    TrainConfig config(DataOptions data, String defaultWeights, String defaultStrategy) {
+        return TrainConfig.builder()
+                .data(data.data).split(data.plan()).strict(data.strict)
+                .model(model).input(input)
+                .weights(weights == null ? defaultWeights : weights)
+                .strategy(strategy == null ? defaultStrategy : strategy)
+                .updater(updater).lr(lr).schedule(schedule).weightDecay(weightDecay)
+                .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
+                .augment(augment).featureCache(!noFeatureCache).name(name)
+                .build();
+    }
+}
