@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "thaw", mixinStandardHelpOptions = true, version = "thaw 0.1.0",
         description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",
         subcommands = {DemoCommand.class, TrainCommand.class, PretrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                InspectCommand.class, ScanCommand.class, ImportCommand.class,
+                FeaturizeCommand.class, InspectCommand.class, ScanCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ThawCli implements Runnable {
 

@@ -11,6 +11,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.thaw.engine.data.DataPipeline;
+import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.Split;
+import dev.thaw.zoo.FreezePoint;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -44,6 +50,12 @@ public final class FeatureCache {
      */
     public record Key(String backbone, String weights, String freezeVertex, String input, String normalization,
                       String data) {
+
+        /** This key for features at {@code vertex} of one split of {@code splits}. */
+        public Key at(String vertex, DataSplits splits, Split split) {
+            return new Key(backbone, weights, vertex, input, normalization, splits.fingerprint() + "/" + split);
+        }
+
         String fileName() {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -96,6 +108,16 @@ public final class FeatureCache {
             save(all, file);
         }
         return List.of(all);
+    }
+
+    /**
+     * Features of one split at a freeze point of an unfrozen graph, from the cache or computed now: what
+     * {@code thaw featurize} does ahead of training.
+     */
+    public DataSet featurize(ComputationGraph master, FreezePoint point, Key base, DataPipeline pipeline, Split split) {
+        ComputationGraph frozen = new TransferLearning.GraphBuilder(master).setFeatureExtractor(point.vertex()).build();
+        Key key = base.at(point.vertex(), pipeline.splits(), split);
+        return get(key, new TransferLearningHelper(frozen), pipeline.evaluation(split)).get(0);
     }
 
     /** Times the frozen forward pass actually ran (misses). */

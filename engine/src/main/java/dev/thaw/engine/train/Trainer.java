@@ -184,8 +184,7 @@ public final class Trainer {
     }
 
     private DataSet featuresOf(TransferLearningHelper helper, Phase phase, Split split) {
-        FeatureCache.Key key = new FeatureCache.Key(baseKey.backbone(), baseKey.weights(), phase.frozen().vertex(),
-                baseKey.input(), baseKey.normalization(), pipeline.splits().fingerprint() + "/" + split);
+        FeatureCache.Key key = baseKey.at(phase.frozen().vertex(), pipeline.splits(), split);
         return features.get(key, helper, pipeline.evaluation(split)).get(0);
     }
 

@@ -1,0 +1,168 @@
+package dev.thaw.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training commands end to end through the CLI, on a tiny folder of PNGs: train, evaluate, predict, resume. */
+class TrainCommandsTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path data;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ThawCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Two visually distinct classes (dark stripes vs bright blobs) so a few epochs learn something. */
+    @BeforeAll
+    static void folder() throws IOException {
+        System.setProperty("thaw.cache.dir", dir.resolve("cache").toString());
+        data = dir.resolve("data");
+        Random r = new Random(1);
+        for (String cls : List.of("dark", "bright")) {
+            Files.createDirectories(data.resolve(cls));
+            for (int i = 0; i < 24; i++) {
+                BufferedImage img = new BufferedImage(30, 30, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < 30; y++) {
+                    for (int x = 0; x < 30; x++) {
+                        int base = cls.equals("dark") ? (x % 6 < 3 ? 20 : 90) : 160 + r.nextInt(90);
+                        int v = Math.min(255, base + r.nextInt(30));
+                        img.setRGB(x, y, new Color(v, v, v).getRGB());
+                    }
+                }
+                ImageIO.write(img, "png", data.resolve(cls).resolve(i + ".png").toFile());
+            }
+        }
+    }
+
+    @AfterAll
+    static void clearCacheDir() {
+        System.clearProperty("thaw.cache.dir");
+    }
+
+    @Test
+    void trainThenEvaluateThenPredict() throws IOException {
+        Path runs = dir.resolve("runs");
+        Result train = run("train", "--data", data.toString(), "--input", "1x28x28", "--strategy", "full",
+                "--epochs", "3", "--lr", "3e-3", "--val", "0.25", "--test", "0.25", "--runs", runs.toString(),
+                "--name", "r1");
+        assertEquals(0, train.code(), train.err());
+        Path run = runs.resolve("r1");
+        for (String f : List.of("config.json", "provenance.json", "labels.txt", "data-report.txt", "metrics.csv",
+                "evaluation.json", "model.zip", "checkpoint/last.zip", "checkpoint/state.json")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f + " in the run folder");
+        }
+        assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 3 epochs");
+        String provenance = Files.readString(run.resolve("provenance.json"));
+        assertTrue(provenance.contains("\"dl4j\" : \"1.0.0-M2.1\"") && provenance.contains("sha256:"), provenance);
+        assertTrue(train.out().contains("test: 12 images"), train.out());
+
+        Result eval = run("evaluate", run.toString(), "--split", "val");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().startsWith("val: 12 images  accuracy"), eval.out());
+        assertTrue(Files.isRegularFile(run.resolve("evaluation-val.json")));
+
+        Files.writeString(data.resolve("dark/notes.txt"), "not an image");
+        Path csv = dir.resolve("pred.csv");
+        Result predict = run("predict", run.toString(), data.resolve("dark").toString(), "--out", csv.toString());
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.err().contains("notes.txt: not an image file"), predict.err());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals("file,label,p_bright,p_dark", rows.get(0));
+        assertEquals(25, rows.size());
+        double sum = 0;
+        for (String p : rows.get(1).split(",", 3)[2].split(",")) {
+            sum += Double.parseDouble(p);
+        }
+        assertEquals(1.0, sum, 1e-4);
+        Files.delete(data.resolve("dark/notes.txt"));
+    }
+
+    @Test
+    void runFolderIsNeverOverwrittenAndBadFlagsAreOneLine() {
+        Path runs = dir.resolve("runs2");
+        assertEquals(0, run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
+                "--runs", runs.toString(), "--name", "same").code());
+        Result again = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
+                "--runs", runs.toString(), "--name", "same");
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already exists") && again.err().contains("--resume"), again.err());
+        Result bad = run("train", "--data", data.toString(), "--strategy", "freeze:block9");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("unknown freeze point 'block9'"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    }
+
+    /** A real kill: a separate JVM trains, is killed with SIGKILL after its first checkpoint, and is resumed here. */
+    @Test
+    void killedTrainingProcessResumesWithoutRedoingOrLosingEpochs() throws Exception {
+        Path runs = dir.resolve("runs3");
+        Path run = runs.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dthaw.progress=off",
+                "-Dthaw.cache.dir=" + dir.resolve("cache"), ThawCli.class.getName(), "train", "--data",
+                data.toString(), "--input", "1x28x28", "--strategy", "full", "--epochs", "40", "--runs",
+                runs.toString(), "--name", "killed"));
+        String bytedeco = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (bytedeco != null) {
+            cmd.add(1, "-Dorg.bytedeco.javacpp.cachedir=" + bytedeco);
+        }
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        Path state = run.resolve("checkpoint/state.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(state) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(state), "child wrote a checkpoint: " + Files.readString(dir.resolve("child.log")));
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        int done = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
+        assertTrue(done >= 1 && done < 40, "killed mid-run after " + done + " epochs");
+
+        Result resumed = run("train", "--resume", run.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(41, lines.size(), "header + every epoch once");
+        for (int e = 1; e <= 40; e++) {
+            assertTrue(lines.get(e).startsWith(e + ","), "epoch " + e + " in order: " + lines.get(e));
+        }
+        assertTrue(new File(run.resolve("model.zip").toString()).isFile());
+    }
+
+    @Test
+    void demoRunsEndToEndOnTheBundledSample() {
+        Result demo = run("demo", "--source-epochs", "1", "--target-epochs", "2", "--per-class", "5",
+                "--runs", dir.resolve("demo").toString());
+        assertEquals(0, demo.code(), demo.err());
+        assertTrue(demo.out().contains("| head | pretrained 0-4 |"), demo.out());
+        assertTrue(demo.out().contains("| freeze:block2 | pretrained 0-4 |"), demo.out());
+        assertTrue(demo.out().contains("| scratch (full) | random |"), demo.out());
+        assertTrue(demo.out().contains("scratch by"), demo.out());
+    }
+}
