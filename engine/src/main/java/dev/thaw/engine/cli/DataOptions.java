@@ -8,7 +8,7 @@ import dev.thaw.engine.data.Splitter;
 import picocli.CommandLine.Option;
 
 /** The flags that choose a dataset and cut it into splits; shared by every command that reads data. */
-final class DataOptions {
+public final class DataOptions {
 
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSource.FASHION_MNIST,
             description = {"Image folder (one subfolder per class, optionally inside train/ val/ test/), "
@@ -39,15 +39,19 @@ final class DataOptions {
     @Option(names = "--strict", description = "Fail on the first bad image instead of skipping and reporting it.")
     boolean strict;
 
-    SplitPlan plan() {
+    public long seed() {
+        return seed;
+    }
+
+    public SplitPlan plan() {
         return new SplitPlan(seed, val, test, perClass, classes);
     }
 
-    Dataset open() {
+    public Dataset open() {
         return DataSource.open(data, strict);
     }
 
-    DataSplits splits() {
+    public DataSplits splits() {
         return Splitter.split(open(), plan());
     }
 }

@@ -3,7 +3,7 @@ package dev.thaw.engine.cli;
 import picocli.CommandLine.Option;
 
 /** Options every subcommand takes. */
-final class GlobalOptions {
+public final class GlobalOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Show DL4J/ND4J log output and stack traces on errors.")
     boolean verbose;

@@ -1,6 +1,7 @@
 package dev.thaw.engine.cli;
 
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,9 @@ public final class ThawCli implements Runnable {
         boolean verbose = GlobalOptions.verboseRequested(args);
         GlobalOptions.configureLogging(verbose);
         CommandLine cli = new CommandLine(new ThawCli());
+        for (ThawSubcommand extra : ServiceLoader.load(ThawSubcommand.class)) {
+            cli.addSubcommand(extra);
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Model, weights and training flags shared by {@code train}, {@code pretrain} and the sweep. */
-final class TrainOptions {
+public final class TrainOptions {
 
     @Option(names = {"-m", "--model"}, paramLabel = "NAME", defaultValue = "smallcnn",
             description = "Backbone: smallcnn, vgg16, resnet50 (default: ${DEFAULT-VALUE}).")
@@ -62,7 +62,7 @@ final class TrainOptions {
             description = "Where run folders go (default: ${DEFAULT-VALUE}).")
     Path runs;
 
-    TrainConfig config(DataOptions data, String defaultWeights, String defaultStrategy) {
+    public TrainConfig config(DataOptions data, String defaultWeights, String defaultStrategy) {
         return TrainConfig.builder()
                 .data(data.data).split(data.plan()).strict(data.strict)
                 .model(model).input(input)

@@ -1,5 +1,7 @@
 package dev.thaw.engine.data;
 
+import java.io.Serializable;
+
 /**
  * How to cut a dataset into train/val/test: an immutable value, so a sweep or a rerun can say exactly which split
  * it used.
@@ -10,7 +12,10 @@ package dev.thaw.engine.data;
  * @param perClass     training images kept per class (few-label experiments), or 0 for all
  * @param classes      {@code --classes} selection; empty for all classes
  */
-public record SplitPlan(long seed, double valFraction, double testFraction, int perClass, String classes) {
+public record SplitPlan(long seed, double valFraction, double testFraction, int perClass, String classes)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public static final SplitPlan DEFAULT = new SplitPlan(42, 0.15, 0.15, 0, "");
 

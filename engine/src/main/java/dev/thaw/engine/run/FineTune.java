@@ -63,6 +63,17 @@ public final class FineTune {
         return execute(dir.readJson("config.json", TrainConfig.class), dir, out);
     }
 
+    /**
+     * Trains an existing run on to {@code epochs} epochs in all, from its last checkpoint (successive halving
+     * promotes a candidate this way instead of starting it over).
+     */
+    public static RunResult extend(Path runDir, int epochs, PrintWriter out) {
+        RunDirectory dir = RunDirectory.open(runDir);
+        TrainConfig config = dir.readJson("config.json", TrainConfig.class).toBuilder().epochs(epochs).build();
+        dir.writeJson("config.json", config);
+        return execute(config, dir, out);
+    }
+
     private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out) {
         long start = System.nanoTime();
         Backbone backbone = Backbones.get(config.model());
@@ -122,6 +133,7 @@ public final class FineTune {
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("%s; model saved to %s (%.1f s)%n", result.stopReason(), dir.model(), seconds);
         out.flush();
-        return new RunResult(dir.path(), evaluation, result.history(), seconds, trainable, result.stopReason());
+        return new RunResult(dir.path(), evaluation, result.history(), seconds, trainable, result.stopReason(),
+                features.computed(), features.hits());
     }
 }

@@ -14,7 +14,9 @@ import java.util.List;
  * @param seconds         wall time of the whole run
  * @param trainableParams parameters trained in the last phase
  * @param stopReason      why training ended
+ * @param featuresComputed frozen-prefix featurizations this run computed (cache misses)
+ * @param featuresReused   featurizations served from the feature cache
  */
 public record RunResult(Path directory, EvaluationReport evaluation, List<EpochMetrics> history, double seconds,
-                        long trainableParams, String stopReason) {
+                        long trainableParams, String stopReason, int featuresComputed, int featuresReused) {
 }

@@ -1,6 +1,7 @@
 package dev.thaw.engine.run;
 
 import dev.thaw.engine.data.SplitPlan;
+import java.io.Serializable;
 
 /**
  * Everything that defines a training run, as the user chose it; saved as {@code config.json} in the run directory,
@@ -28,7 +29,10 @@ import dev.thaw.engine.data.SplitPlan;
 public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
                           String updater, double lr, String schedule, double weightDecay, int batch, int epochs,
                           long seed, int patience, String augment, boolean featureCache, String name,
-                          boolean strict) {
+                          boolean strict) implements Serializable {
+
+    /** Arbiter hands candidates around as serialized copies. */
+    private static final long serialVersionUID = 1L;
 
     public static Builder builder() {
         return new Builder();

@@ -1,0 +1,37 @@
+package dev.thaw.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.Pointer;
+
+/** Memory figures for benchmark reports: the process's peak resident set and ND4J's off-heap bytes now. */
+final class Memory {
+
+    private Memory() {
+    }
+
+    /** Peak resident set of this process so far (VmHWM), in MB; -1 where /proc is not available. */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // not Linux: report unknown
+        }
+        return -1;
+    }
+
+    /** Bytes JavaCPP (ND4J's off-heap arrays) holds now, in MB. */
+    static long offHeapMb() {
+        return Pointer.physicalBytes() >> 20;
+    }
+
+    static long heapUsedMb() {
+        Runtime r = Runtime.getRuntime();
+        return (r.totalMemory() - r.freeMemory()) >> 20;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.thaw.tuning;
+
+import dev.thaw.engine.run.TrainConfig;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+
+/**
+ * Successive halving over Arbiter's candidates: every candidate gets {@code minEpochs}; the best 1/eta go on to
+ * eta times as many (continuing from their checkpoint, not starting over), and so on until the full epoch budget or
+ * a single candidate is left. Most of the time goes to the promising configurations.
+ */
+final class SuccessiveHalving {
+
+    private SuccessiveHalving() {
+    }
+
+    static List<CandidateRecord> run(CandidateGenerator generator, int count, SweepSpec spec, CandidateRunner runner,
+                                     PrintWriter out) {
+        List<Candidate> alive = new ArrayList<>();
+        for (int i = 0; i < count && generator.hasMoreCandidates(); i++) {
+            alive.add(generator.getCandidate());
+        }
+        List<CandidateRecord> finals = new ArrayList<>();
+        int epochs = Math.min(spec.minEpochs(), spec.epochs());
+        for (int rung = 0; !alive.isEmpty(); rung++) {
+            out.printf("rung %d: %d candidate(s) at %d epoch(s)%n", rung, alive.size(), epochs);
+            List<CandidateRecord> results = new ArrayList<>();
+            for (Candidate c : alive) {
+                TrainConfig config = ((TrainConfig) c.getValue()).toBuilder().epochs(epochs).build();
+                results.add(runner.run(c.getIndex(), rung, config));
+            }
+            boolean last = epochs >= spec.epochs() || alive.size() == 1;
+            if (last) {
+                finals.addAll(results);
+                break;
+            }
+            int keep = Math.max(1, alive.size() / spec.halvingEta());
+            List<Integer> promoted = results.stream().filter(CandidateRecord::ok)
+                    .sorted(Comparator.comparingDouble(CandidateRecord::score).reversed())
+                    .limit(keep).map(CandidateRecord::index).toList();
+            alive = alive.stream().filter(c -> promoted.contains(c.getIndex())).toList();
+            epochs = Math.min(spec.epochs(), epochs * spec.halvingEta());
+        }
+        return finals;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.thaw.tuning;
+
+import dev.thaw.engine.run.TrainConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
+import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+
+/**
+ * A hyperparameter sweep over freeze depth × learning rate (and more) with Arbiter, in a folder that survives
+ * crashes: {@code sweep.json} (what is searched), {@code results.jsonl} (every finished candidate),
+ * {@code candidates/cNNN/} (each candidate's run), {@code report.md}/{@code report.html} with charts, and
+ * {@code best/} (the best candidate's run, usable by {@code evaluate} and {@code predict}).
+ *
+ * <p>Candidates with the same freeze point share one featurization through the engine's feature cache (same
+ * backbone, weights and data, so the same key): a sweep featurizes each distinct freeze point once.
+ */
+public final class Sweep {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * @param records every record of the sweep, in the order they were recorded
+     * @param best    the best successful candidate at its final budget, if any
+     * @param seconds wall time of this invocation
+     * @param skipped candidates found finished in the results log and not trained again
+     */
+    public record Outcome(List<CandidateRecord> records, Optional<CandidateRecord> best, double seconds,
+                          int skipped) {
+    }
+
+    /** What {@code sweep.json} holds; a re-run must ask for the same. */
+    record Definition(SweepSpec spec, TrainConfig base) {
+    }
+
+    private Sweep() {
+    }
+
+    /** Runs (or resumes) the sweep in {@code dir}, then writes the report and exports the best run. */
+    public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
+        long start = System.nanoTime();
+        checkDefinition(new Definition(spec, base), dir);
+        ResultsLog log = new ResultsLog(dir.resolve("results.jsonl"));
+        CandidateRunner runner = new CandidateRunner(dir, log, out);
+        List<Double> gridLr = spec.search().equals("grid")
+                ? TrainConfigSpace.logGrid(spec.lrMin(), spec.lrMax(), Math.max(1, spec.gridLrCount())) : null;
+        TrainConfigSpace space = new TrainConfigSpace(base, spec, gridLr);
+        CandidateGenerator generator;
+        int count;
+        if (gridLr != null) {
+            generator = new GridSearchCandidateGenerator(space, 1, GridSearchCandidateGenerator.Mode.Sequential,
+                    null);
+            int gridSize = spec.freeze().size() * gridLr.size() * spec.strategies().size() * spec.updaters().size()
+                    * spec.batchSizes().size();
+            count = spec.maxCandidates() > 0 ? Math.min(spec.maxCandidates(), gridSize) : gridSize;
+        } else {
+            RandomSearchGenerator random = new RandomSearchGenerator(space, null);
+            random.setRngSeed(spec.seed());
+            generator = random;
+            if (spec.maxCandidates() <= 0 && spec.maxMinutes() <= 0) {
+                throw new IllegalArgumentException("a random search needs a limit: --candidates N or --max-minutes M");
+            }
+            count = spec.maxCandidates() > 0 ? spec.maxCandidates() : Integer.MAX_VALUE;
+        }
+        out.printf("sweep %s: %s search, %s candidates%s%n", dir, spec.search(),
+                count == Integer.MAX_VALUE ? "unlimited" : String.valueOf(count),
+                spec.halvingEta() > 0 ? ", successive halving (eta " + spec.halvingEta() + ", from "
+                        + spec.minEpochs() + " epochs)" : "");
+        if (spec.halvingEta() > 0) {
+            SuccessiveHalving.run(generator, count, spec, runner, out);
+        } else {
+            List<TerminationCondition> stop = new ArrayList<>();
+            stop.add(new MaxCandidatesCondition(count));
+            stop.add(new GeneratorExhausted(generator));
+            if (spec.maxMinutes() > 0) {
+                stop.add(new MaxTimeCondition((long) (spec.maxMinutes() * 60_000), TimeUnit.MILLISECONDS));
+            }
+            OptimizationConfiguration config = new OptimizationConfiguration.Builder()
+                    .candidateGenerator(generator).scoreFunction(new ValidationAccuracy())
+                    .terminationConditions(stop).rngSeed(spec.seed()).build();
+            new LocalOptimizationRunner(1, config, new ThawTaskCreator(runner)).execute();
+        }
+        List<CandidateRecord> records = log.all();
+        Optional<CandidateRecord> best = best(records);
+        SweepReport.write(dir, records, best);
+        best.ifPresent(b -> exportBest(Path.of(b.runDir()), dir.resolve("best")));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf("%d candidate runs recorded (%d already done before this start); best: %s in %.0f s%n",
+                records.size(), runner.skipped(), best.map(b -> String.format("c%03d %s lr %.2e val acc %.4f",
+                        b.index(), b.strategy(), b.lr(), b.score())).orElse("none"), seconds);
+        out.flush();
+        return new Outcome(records, best, seconds, runner.skipped());
+    }
+
+    /** The best candidate at its largest budget: with halving, later rungs outrank earlier ones. */
+    static Optional<CandidateRecord> best(List<CandidateRecord> records) {
+        return records.stream().filter(CandidateRecord::ok)
+                .max(Comparator.comparingInt(CandidateRecord::rung).thenComparingDouble(CandidateRecord::score));
+    }
+
+    private static void checkDefinition(Definition definition, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("sweep.json");
+            if (Files.exists(file)) {
+                Map<?, ?> saved = JSON.readValue(file.toFile(), Map.class);
+                Map<?, ?> asked = JSON.readValue(JSON.writeValueAsString(definition), Map.class);
+                if (!saved.equals(asked)) {
+                    throw new IllegalArgumentException(dir + " holds a different sweep (see " + file + "): re-run "
+                            + "it with the same settings to resume it, or choose a new --dir");
+                }
+            } else {
+                JSON.writeValue(file.toFile(), definition);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use sweep folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void exportBest(Path from, Path to) {
+        try {
+            if (Files.exists(to)) {
+                try (var old = Files.walk(to)) {
+                    for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            try (var files = Files.walk(from)) {
+                for (Path p : files.toList()) {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else if (!p.getParent().getFileName().toString().equals("checkpoint")) {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the best run to " + to, e);
+        }
+    }
+}

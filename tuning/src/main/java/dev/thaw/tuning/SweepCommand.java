@@ -1,0 +1,134 @@
+package dev.thaw.tuning;
+
+import dev.thaw.engine.cli.DataOptions;
+import dev.thaw.engine.cli.GlobalOptions;
+import dev.thaw.engine.cli.ThawSubcommand;
+import dev.thaw.engine.cli.TrainOptions;
+import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.FreezePoint;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code thaw sweep}: which freeze depth and learning rate work best, searched with Arbiter. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Search freeze point x learning rate (and optionally strategy, updater, batch size) with "
+                + "Arbiter. Every finished candidate is recorded at once; re-running the same command with the same "
+                + "--dir resumes, skipping finished candidates. Writes a ranked report with charts and exports the "
+                + "best run to DIR/best."},
+        footer = {"", "Examples:",
+                "  sweep --dir sweeps/fm --classes 5-9 --per-class 20 --weights thaw:runs/pre/model.zip "
+                        + "--freeze full,block2,block3,head --lr-count 3 --epochs 5",
+                "  sweep --dir sweeps/r --search random --candidates 20 --halving-eta 3 --min-epochs 1 --epochs 9",
+                "  sweep --dir sweeps/f --file sweep.yaml", "  sweep --dir sweeps/fm --report"})
+public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    TrainOptions train;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Sweep folder (resumed if it exists).")
+    Path dir;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Sweep definition (YAML or JSON) instead of the "
+            + "search flags below.")
+    Path file;
+
+    @Option(names = "--freeze", split = ",", paramLabel = "POINTS",
+            description = "Freeze points to try: full, point names or depths, head (default: full and every point).")
+    List<String> freeze;
+
+    @Option(names = "--lr-min", defaultValue = "1e-4", description = "Smallest learning rate (default: ${DEFAULT-VALUE}).")
+    double lrMin;
+
+    @Option(names = "--lr-max", defaultValue = "1e-2", description = "Largest learning rate (default: ${DEFAULT-VALUE}).")
+    double lrMax;
+
+    @Option(names = "--lr-count", defaultValue = "3",
+            description = "Grid: learning rates per freeze point, log-spaced (default: ${DEFAULT-VALUE}).")
+    int lrCount;
+
+    @Option(names = "--search", defaultValue = "grid", description = "grid or random (default: ${DEFAULT-VALUE}).")
+    String search;
+
+    @Option(names = "--strategies", split = ",", description = "Strategy kinds: freeze, two-phase, discriminative "
+            + "(default: freeze).")
+    List<String> strategies;
+
+    @Option(names = "--updaters", split = ",", description = "adam and/or sgd (default: adam).")
+    List<String> updaters;
+
+    @Option(names = "--batch-sizes", split = ",", description = "Batch sizes to try (default: --batch).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--candidates", defaultValue = "0",
+            description = "Stop after N candidates (default: the whole grid; required for random search without "
+                    + "--max-minutes).")
+    int candidates;
+
+    @Option(names = "--max-minutes", defaultValue = "0", description = "Stop starting candidates after M minutes.")
+    double maxMinutes;
+
+    @Option(names = "--halving-eta", defaultValue = "0",
+            description = "Successive halving: keep the best 1/ETA per rung, ETA times the epochs (0: off).")
+    int halvingEta;
+
+    @Option(names = "--min-epochs", defaultValue = "1", description = "Successive halving: epochs in the first rung.")
+    int minEpochs;
+
+    @Option(names = "--report", description = "Only (re)write the report of an existing sweep folder.")
+    boolean reportOnly;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (reportOnly) {
+            SweepReport.rewrite(dir);
+            out.println("report written to " + dir.resolve("report.md") + " and report.html");
+            return 0;
+        }
+        TrainConfig base = train.config(data, "random", "head");
+        Sweep.run(spec(base), base, dir, out);
+        out.println("report: " + dir.resolve("report.md"));
+        return 0;
+    }
+
+    private SweepSpec spec(TrainConfig base) {
+        if (file != null) {
+            return SweepSpec.read(file);
+        }
+        Backbone backbone = Backbones.get(base.model());
+        List<String> points = freeze;
+        if (points == null) {
+            points = new ArrayList<>(List.of("full"));
+            for (FreezePoint p : backbone.freezePoints().list()) {
+                points.add(p.equals(backbone.freezePoints().deepest()) ? "head" : p.name());
+            }
+        }
+        for (String p : points) {
+            if (!p.equals("full")) {
+                backbone.freezePoints().resolve(p);
+            }
+        }
+        return new SweepSpec(points, lrMin, lrMax, strategies, updaters,
+                batchSizes == null ? List.of(base.batch()) : batchSizes, base.epochs(), search, lrCount, candidates,
+                maxMinutes, data.seed(), halvingEta, minEpochs);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.thaw.tuning;
+
+import dev.thaw.engine.run.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.nd4j.shade.jackson.annotation.JsonIgnoreProperties;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * What a sweep searches and how: the search space over a base training configuration, the search method, and when
+ * to stop. Written by flags or as a YAML/JSON file ({@code sweep --file sweep.yaml}); field names are the same.
+ *
+ * @param freeze      freeze points to try: {@code full} (nothing frozen), point names or depths, {@code head}
+ * @param lrMin       smallest learning rate (sampled log-uniformly; grid: evenly in log space)
+ * @param lrMax       largest learning rate
+ * @param strategies  strategy kinds to try: {@code freeze}, {@code two-phase}, {@code discriminative}
+ * @param updaters    {@code adam} and/or {@code sgd}
+ * @param batchSizes  minibatch sizes to try
+ * @param epochs      epochs per candidate (for successive halving: the most a candidate gets)
+ * @param search      {@code grid} or {@code random}
+ * @param gridLrCount learning rates per freeze point on a grid
+ * @param maxCandidates stop after this many candidates (Arbiter's MaxCandidatesCondition)
+ * @param maxMinutes  stop starting candidates after this long (Arbiter's MaxTimeCondition); 0: no limit
+ * @param seed        seed of the search itself
+ * @param halvingEta  successive halving: keep the best 1/eta of each rung and give them eta times the epochs;
+ *                    0 turns halving off
+ * @param minEpochs   successive halving: epochs in the first rung
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<String> strategies,
+                        List<String> updaters, List<Integer> batchSizes, int epochs, String search, int gridLrCount,
+                        int maxCandidates, double maxMinutes, long seed, int halvingEta, int minEpochs) {
+
+    public SweepSpec {
+        freeze = List.copyOf(freeze);
+        strategies = strategies == null || strategies.isEmpty() ? List.of("freeze") : List.copyOf(strategies);
+        updaters = updaters == null || updaters.isEmpty() ? List.of("adam") : List.copyOf(updaters);
+        batchSizes = batchSizes == null || batchSizes.isEmpty() ? List.of(32) : List.copyOf(batchSizes);
+        search = search == null ? "grid" : search.toLowerCase();
+        if (!search.equals("grid") && !search.equals("random")) {
+            throw new IllegalArgumentException("search must be grid or random, got " + search);
+        }
+        if (!(lrMin > 0) || lrMax < lrMin) {
+            throw new IllegalArgumentException("need 0 < lrMin <= lrMax, got " + lrMin + " and " + lrMax);
+        }
+        if (halvingEta == 1 || halvingEta < 0) {
+            throw new IllegalArgumentException("halvingEta must be 0 (off) or at least 2, got " + halvingEta);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1");
+        }
+    }
+
+    /** Reads a sweep file (YAML or JSON). */
+    public static SweepSpec read(Path file) {
+        ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper()
+                : new ObjectMapper(new YAMLFactory());
+        try {
+            return mapper.readValue(file.toFile(), SweepSpec.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read sweep file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Everything but the searched values, as a base configuration to vary. */
+    static TrainConfig.Builder baseOf(TrainConfig base) {
+        return base.toBuilder().patience(0).name(null);
+    }
+}
