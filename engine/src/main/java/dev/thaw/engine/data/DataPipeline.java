@@ -64,8 +64,8 @@ public final class DataPipeline {
         boolean isFolder = dataset.decoder() instanceof FolderDecoder;
         DataSetIterator it;
         if (options.decodeCache() && cache.fits(items.size(), shape)) {
-            it = new ImageBatches(() -> cache.get(dataset, items, shape), splits.numClasses(), options.batchSize(),
-                    shuffle, seed, augmentation, normalization);
+            it = new ImageBatches(() -> cache.get(dataset, items, shape), shape, splits.numClasses(),
+                    options.batchSize(), shuffle, seed, augmentation, normalization);
         } else if (isFolder) {
             if (options.decodeCache()) {
                 LOG.info("{} images at {} exceed the decode cache budget: decoding every epoch", items.size(), shape);
@@ -73,7 +73,7 @@ public final class DataPipeline {
             it = new FolderStream(items, shape, splits.numClasses(), options.batchSize(), shuffle, seed,
                     augmentation, normalization);
         } else {
-            it = new ImageBatches(() -> dataset.decoder().decode(items, shape), splits.numClasses(),
+            it = new ImageBatches(() -> dataset.decoder().decode(items, shape), shape, splits.numClasses(),
                     options.batchSize(), shuffle, seed, augmentation, normalization);
         }
         return options.prefetch() > 0 ? new AsyncDataSetIterator(it, options.prefetch(), true) : it;

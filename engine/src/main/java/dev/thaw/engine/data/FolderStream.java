@@ -13,20 +13,15 @@ import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * The plain DataVec path: every epoch an {@link ImageRecordReader} decodes the files again, in a fresh shuffled
  * order, through a {@link RecordReaderDataSetIterator}. Used when decoded images would not fit the memory budget
  * or the decode cache is switched off; the decode benchmark compares the two.
  */
-final class FolderStream implements DataSetIterator {
+final class FolderStream extends EpochIterator {
 
     private final List<Item> items;
-    private final InputShape shape;
-    private final int numClasses;
-    private final int batchSize;
     private final boolean shuffle;
     private final long seed;
     private final Augmentation augmentation;
@@ -37,10 +32,8 @@ final class FolderStream implements DataSetIterator {
 
     FolderStream(List<Item> items, InputShape shape, int numClasses, int batchSize, boolean shuffle, long seed,
                  Augmentation augmentation, Normalization normalization) {
+        super(shape, numClasses, batchSize);
         this.items = List.copyOf(items);
-        this.shape = shape;
-        this.numClasses = numClasses;
-        this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
         this.augmentation = augmentation;
@@ -76,52 +69,7 @@ final class FolderStream implements DataSetIterator {
     }
 
     @Override
-    public DataSet next() {
-        return current.next();
-    }
-
-    @Override
     public DataSet next(int num) {
         return current.next(num);
-    }
-
-    @Override
-    public int inputColumns() {
-        return DecodedImages.imageSize(shape);
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return numClasses;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return true;
-    }
-
-    @Override
-    public int batch() {
-        return batchSize;
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("normalization is fixed by the backbone");
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return normalization;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
     }
 }

@@ -2,14 +2,11 @@ package dev.thaw.engine.data;
 
 import dev.thaw.zoo.InputShape;
 import dev.thaw.zoo.Normalization;
-import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -19,11 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The images come from a supplier called once per epoch: with the decode cache it returns the same decoded
  * array every time (no decoding after the first epoch); without it, it decodes again.
  */
-final class ImageBatches implements DataSetIterator {
+final class ImageBatches extends EpochIterator {
 
     private final Supplier<DecodedImages> source;
-    private final int numClasses;
-    private final int batchSize;
     private final boolean shuffle;
     private final long seed;
     private final Augmentation augmentation;
@@ -34,13 +29,11 @@ final class ImageBatches implements DataSetIterator {
     private int[] order;
     private int cursor;
     private int epoch = -1;
-    private DataSetPreProcessor extraPreProcessor;
 
-    ImageBatches(Supplier<DecodedImages> source, int numClasses, int batchSize, boolean shuffle, long seed,
-                 Augmentation augmentation, Normalization normalization) {
+    ImageBatches(Supplier<DecodedImages> source, InputShape shape, int numClasses, int batchSize, boolean shuffle,
+                 long seed, Augmentation augmentation, Normalization normalization) {
+        super(shape, numClasses, batchSize);
         this.source = source;
-        this.numClasses = numClasses;
-        this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
         this.augmentation = augmentation;
@@ -74,14 +67,8 @@ final class ImageBatches implements DataSetIterator {
     }
 
     @Override
-    public DataSet next() {
-        return next(batchSize);
-    }
-
-    @Override
     public DataSet next(int num) {
         int n = Math.min(num, order.length - cursor);
-        InputShape shape = images.shape();
         int size = images.imageSize();
         float[] features = new float[n * size];
         float[] labels = new float[n * numClasses];
@@ -106,55 +93,6 @@ final class ImageBatches implements DataSetIterator {
         INDArray x = Nd4j.create(features, new long[] {n, shape.channels(), shape.height(), shape.width()}, 'c');
         INDArray y = Nd4j.create(labels, new long[] {n, numClasses}, 'c');
         normalization.apply(x);
-        DataSet ds = new DataSet(x, y);
-        if (extraPreProcessor != null) {
-            extraPreProcessor.preProcess(ds);
-        }
-        return ds;
-    }
-
-    /** The epoch the iterator is in, counting from 0. */
-    int epoch() {
-        return epoch;
-    }
-
-    @Override
-    public int inputColumns() {
-        return images.imageSize();
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return numClasses;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return true;
-    }
-
-    @Override
-    public int batch() {
-        return batchSize;
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.extraPreProcessor = preProcessor;
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return extraPreProcessor;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
+        return new DataSet(x, y);
     }
 }

@@ -3,25 +3,17 @@ package dev.thaw.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 class InspectCommandTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = ThawCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void printsEveryFreezePointWithParameterCounts() {
-        Result r = run("inspect", "--model", "resnet50", "--input", "3x64x64", "--classes", "5");
+        CliRun r = run("inspect", "--model", "resnet50", "--input", "3x64x64", "--classes", "5");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resnet50 at 3x64x64: 23,597,957 parameters"), r.out());
         for (String point : new String[] {"stem", "res2", "res3", "res4", "res5"}) {
@@ -33,14 +25,14 @@ class InspectCommandTest {
 
     @Test
     void withoutAModelListsTheCatalog() {
-        Result r = run("inspect");
+        CliRun r = run("inspect");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("smallcnn") && r.out().contains("vgg16") && r.out().contains("resnet50"), r.out());
     }
 
     @Test
     void unknownModelIsOneLineNamingTheChoices() {
-        Result r = run("inspect", "--model", "alexnet");
+        CliRun r = run("inspect", "--model", "alexnet");
         assertEquals(1, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("unknown backbone 'alexnet'") && r.err().contains("smallcnn"), r.err());
@@ -48,14 +40,14 @@ class InspectCommandTest {
 
     @Test
     void missingWeightsFileIsAClearError() {
-        Result r = run("inspect", "--model", "resnet50", "--input", "32", "--weights", "missing-file.zip");
+        CliRun r = run("inspect", "--model", "resnet50", "--input", "32", "--weights", "missing-file.zip");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("missing-file.zip does not exist"), r.err());
     }
 
     @Test
     void helpListsTheSubcommands() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("inspect"), r.out());
     }

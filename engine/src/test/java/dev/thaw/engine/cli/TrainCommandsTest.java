@@ -7,8 +7,6 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +27,8 @@ class TrainCommandsTest {
 
     static Path data;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = ThawCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Two visually distinct classes (dark stripes vs bright blobs) so a few epochs learn something. */
@@ -69,7 +61,7 @@ class TrainCommandsTest {
     @Test
     void trainThenEvaluateThenPredict() throws IOException {
         Path runs = dir.resolve("runs");
-        Result train = run("train", "--data", data.toString(), "--input", "1x28x28", "--strategy", "full",
+        CliRun train = run("train", "--data", data.toString(), "--input", "1x28x28", "--strategy", "full",
                 "--epochs", "3", "--lr", "3e-3", "--val", "0.25", "--test", "0.25", "--runs", runs.toString(),
                 "--name", "r1");
         assertEquals(0, train.code(), train.err());
@@ -83,14 +75,14 @@ class TrainCommandsTest {
         assertTrue(provenance.contains("\"dl4j\" : \"1.0.0-M2.1\"") && provenance.contains("sha256:"), provenance);
         assertTrue(train.out().contains("test: 12 images"), train.out());
 
-        Result eval = run("evaluate", run.toString(), "--split", "val");
+        CliRun eval = run("evaluate", run.toString(), "--split", "val");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().startsWith("val: 12 images  accuracy"), eval.out());
         assertTrue(Files.isRegularFile(run.resolve("evaluation-val.json")));
 
         Files.writeString(data.resolve("dark/notes.txt"), "not an image");
         Path csv = dir.resolve("pred.csv");
-        Result predict = run("predict", run.toString(), data.resolve("dark").toString(), "--out", csv.toString());
+        CliRun predict = run("predict", run.toString(), data.resolve("dark").toString(), "--out", csv.toString());
         assertEquals(0, predict.code(), predict.err());
         assertTrue(predict.err().contains("notes.txt: not an image file"), predict.err());
         List<String> rows = Files.readAllLines(csv);
@@ -109,11 +101,11 @@ class TrainCommandsTest {
         Path runs = dir.resolve("runs2");
         assertEquals(0, run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
                 "--runs", runs.toString(), "--name", "same").code());
-        Result again = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
+        CliRun again = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
                 "--runs", runs.toString(), "--name", "same");
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already exists") && again.err().contains("--resume"), again.err());
-        Result bad = run("train", "--data", data.toString(), "--strategy", "freeze:block9");
+        CliRun bad = run("train", "--data", data.toString(), "--strategy", "freeze:block9");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("unknown freeze point 'block9'"), bad.err());
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
@@ -145,7 +137,7 @@ class TrainCommandsTest {
         int done = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
         assertTrue(done >= 1 && done < 40, "killed mid-run after " + done + " epochs");
 
-        Result resumed = run("train", "--resume", run.toString());
+        CliRun resumed = run("train", "--resume", run.toString());
         assertEquals(0, resumed.code(), resumed.err());
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(41, lines.size(), "header + every epoch once");
@@ -157,7 +149,7 @@ class TrainCommandsTest {
 
     @Test
     void demoRunsEndToEndOnTheBundledSample() {
-        Result demo = run("demo", "--source-epochs", "1", "--target-epochs", "2", "--per-class", "5",
+        CliRun demo = run("demo", "--source-epochs", "1", "--target-epochs", "2", "--per-class", "5",
                 "--runs", dir.resolve("demo").toString());
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("| head | pretrained 0-4 |"), demo.out());

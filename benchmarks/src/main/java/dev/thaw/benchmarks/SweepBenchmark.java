@@ -1,0 +1,166 @@
+package dev.thaw.benchmarks;
+
+import dev.thaw.engine.data.SplitPlan;
+import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.run.RunResult;
+import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.tuning.CandidateRecord;
+import dev.thaw.tuning.Sweep;
+import dev.thaw.tuning.SweepSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Two questions about sweeps, answered with wall-clock time of real runs in one JVM:
+ * <ol>
+ * <li>Sharing: what does a 12-candidate sweep (4 freeze points × 3 learning rates, 5 epochs, 1,000 training
+ * images) cost against one {@code freeze:} run of the same length, and against the same 12 candidates without the
+ * feature cache? Targets: at most 2× and at most 1/4.</li>
+ * <li>Successive halving: the same 12 random candidates trained to the full budget each, or by successive halving
+ * (eta 3 from 1 epoch): how much wall time does halving save, and does it find as good a score?</li>
+ * </ol>
+ * Every case starts with an empty feature and decode cache of its own, so first-run featurization is included.
+ *
+ * <p>Run: {@code mvn -q compile exec:exec@bench -Dbench=SweepBenchmark -Dbench.args="--model smallcnn --input 1x28x28"}
+ */
+public final class SweepBenchmark {
+
+    private SweepBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String model = "smallcnn";
+        String input = "1x28x28";
+        List<String> freeze = List.of("full", "block2", "block3", "head");
+        String single = "freeze:block2";
+        int halvingEpochs = 9;
+        boolean halvingCase = true;
+        Path out = Path.of("benchmarks/results/sweep-" + model + ".md");
+        for (int i = 0; i < args.length - 1; i += 2) {
+            switch (args[i]) {
+                case "--model" -> model = args[i + 1];
+                case "--input" -> input = args[i + 1];
+                case "--freeze" -> freeze = List.of(args[i + 1].split(","));
+                case "--single" -> single = args[i + 1];
+                case "--halving-epochs" -> halvingEpochs = Integer.parseInt(args[i + 1]);
+                case "--halving" -> halvingCase = Boolean.parseBoolean(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path work = Files.createTempDirectory("thaw-bench-sweep");
+        TrainConfig base = TrainConfig.builder().data("fashion-mnist-sample").model(model).input(input)
+                .split(new SplitPlan(42, 0.05, 0.05, 200, "0-4")).epochs(5).batch(32).build();
+
+        useCache(work.resolve("cache-single"));
+        long t = System.nanoTime();
+        RunResult one = FineTune.run(base.toBuilder().strategy(single).name("single").build(), work, quiet());
+        double singleSeconds = seconds(t);
+
+        SweepSpec grid = new SweepSpec(freeze, 1e-3, 1e-2, null, null, null, 5, "grid", 3, 0, 0, 1, 0, 1);
+        useCache(work.resolve("cache-sweep"));
+        Sweep.Outcome shared = Sweep.run(grid, base, work.resolve("sweep"), quiet());
+        useCache(work.resolve("cache-nocache"));
+        Sweep.Outcome unshared = Sweep.run(grid, base.toBuilder().featureCache(false).build(),
+                work.resolve("sweep-nocache"), quiet());
+
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "# Sweep benchmark: %s at %s%n%nMachine: %d cores, Java %s. Data: "
+                        + "Fashion-MNIST classes 0-4 (bundled sample), 200 training images per class (1,000), 50 "
+                        + "validation and 50 test images per class. Command: `mvn -q compile exec:exec@bench "
+                        + "-Dbench=SweepBenchmark -Dbench.args=\"%s\"`.%n%n", model, input,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                String.join(" ", args)));
+        md.append("## Sharing featurization across candidates\n\n| run | wall time | ratio | features computed/reused |\n"
+                + "|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| one `%s` run, 5 epochs | %.1f s | 1.00 | %d/%d |%n", single,
+                singleSeconds, one.featuresComputed(), one.featuresReused()));
+        md.append(row("12-candidate sweep " + freeze + " x 3 lr, feature cache", shared, singleSeconds));
+        md.append(row("same 12 candidates without the feature cache", unshared, singleSeconds));
+        md.append(String.format(Locale.ROOT, "%nSweep / single run: %.2fx (target <= 2). Sweep / no-cache sweep: %.2f "
+                + "(target <= 0.25). Best: %s.%n", shared.seconds() / singleSeconds, shared.seconds()
+                / unshared.seconds(), describe(shared)));
+        md.append(perStrategy(shared, unshared));
+        if (halvingCase) {
+            md.append(halving(base, freeze, halvingEpochs, work));
+        }
+        System.out.print(md);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md.toString());
+        System.out.println("written to " + out);
+    }
+
+    /** Where the sweep's time goes: seconds per freeze point, with and without the cache. */
+    private static String perStrategy(Sweep.Outcome shared, Sweep.Outcome unshared) {
+        StringBuilder sb = new StringBuilder("\n| freeze point | candidates | time with cache | time without |\n"
+                + "|---|---|---|---|\n");
+        java.util.Map<String, double[]> t = new java.util.LinkedHashMap<>();
+        for (CandidateRecord r : shared.records()) {
+            t.computeIfAbsent(r.freeze(), k -> new double[3])[0] += r.seconds();
+            t.get(r.freeze())[2]++;
+        }
+        for (CandidateRecord r : unshared.records()) {
+            t.computeIfAbsent(r.freeze(), k -> new double[3])[1] += r.seconds();
+        }
+        t.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f s | %.1f s |%n", k, v[2], v[0],
+                v[1])));
+        return sb.toString();
+    }
+
+    private static String halving(TrainConfig base, List<String> freeze, int halvingEpochs, Path work) {
+        SweepSpec random = new SweepSpec(freeze, 1e-4, 3e-2, null, null, null, halvingEpochs, "random", 0, 12, 0, 3,
+                0, 1);
+        SweepSpec halving = new SweepSpec(freeze, 1e-4, 3e-2, null, null, null, halvingEpochs, "random", 0, 12, 0, 3,
+                3, 1);
+        useCache(work.resolve("cache-random"));
+        Sweep.Outcome plain = Sweep.run(random, base, work.resolve("random"), quiet());
+        useCache(work.resolve("cache-halving"));
+        Sweep.Outcome halved = Sweep.run(halving, base, work.resolve("halving"), quiet());
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%n## Successive halving vs plain random search%n%n12 random candidates "
+                + "(seed 3), learning rate log-uniform in [1e-4, 3e-2], freeze point from %s, %d epochs at most.%n%n"
+                + "| search | wall time | training runs | best validation accuracy | best candidate |%n|---|---|---|---|---|%n",
+                freeze, halvingEpochs));
+        md.append(String.format(Locale.ROOT, "| random, every candidate %d epochs | %.1f s | %d | %.4f | %s |%n",
+                halvingEpochs, plain.seconds(), plain.records().size(), score(plain), describe(plain)));
+        md.append(String.format(Locale.ROOT, "| successive halving, eta 3 from 1 epoch | %.1f s | %d | %.4f | %s |%n",
+                halved.seconds(), halved.records().size(), score(halved), describe(halved)));
+        md.append(String.format(Locale.ROOT, "%nHalving took %.0f%% of the plain search's time (saved %.0f%%); best "
+                + "score %+.4f against plain.%n", 100 * halved.seconds() / plain.seconds(),
+                100 * (1 - halved.seconds() / plain.seconds()), score(halved) - score(plain)));
+        return md.toString();
+    }
+
+    private static String row(String what, Sweep.Outcome o, double single) {
+        int computed = o.records().stream().mapToInt(CandidateRecord::featuresComputed).sum();
+        int reused = o.records().stream().mapToInt(CandidateRecord::featuresReused).sum();
+        return String.format(Locale.ROOT, "| %s | %.1f s | %.2f | %d/%d |%n", what, o.seconds(), o.seconds() / single,
+                computed, reused);
+    }
+
+    private static double score(Sweep.Outcome o) {
+        return o.best().map(CandidateRecord::score).orElse(Double.NaN);
+    }
+
+    private static String describe(Sweep.Outcome o) {
+        return o.best().map(b -> String.format(Locale.ROOT, "c%03d %s lr %.2e (%d epochs)", b.index(), b.strategy(),
+                b.lr(), b.epochs())).orElse("none");
+    }
+
+    private static void useCache(Path dir) {
+        System.setProperty("thaw.cache.dir", dir.toString());
+    }
+
+    private static PrintWriter quiet() {
+        return new PrintWriter(new StringWriter());
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

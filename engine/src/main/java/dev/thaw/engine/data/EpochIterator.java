@@ -1,0 +1,70 @@
+package dev.thaw.engine.data;
+
+import dev.thaw.zoo.InputShape;
+import java.util.List;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * What the pipeline's iterators share: a fixed input shape, class count and batch size, normalization already
+ * applied inside, and {@link #reset()} starting the next (reshuffled) epoch.
+ */
+abstract class EpochIterator implements DataSetIterator {
+
+    protected final InputShape shape;
+    protected final int numClasses;
+    protected final int batchSize;
+
+    EpochIterator(InputShape shape, int numClasses, int batchSize) {
+        this.shape = shape;
+        this.numClasses = numClasses;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public int inputColumns() {
+        return DecodedImages.imageSize(shape);
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return numClasses;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return true;
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    /** The backbone's normalization is applied inside; a second preprocessor would apply it twice. */
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        throw new UnsupportedOperationException("batches are already normalized for the backbone");
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return null;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return null;
+    }
+}
