@@ -125,7 +125,8 @@ final class DemoCommand implements Callable<Integer> {
                 .orElseThrow();
         double gain = best.result().evaluation().accuracy() - scratch.result().evaluation().accuracy();
         sb.append(String.format("%nBest transfer (%s) %s scratch by %.1f accuracy points. Total %.0f s.%n",
-                best.strategy(), gain > 0 ? "beats" : "does NOT beat", Math.abs(gain) * 100, seconds));
+                best.strategy(), gain > 0 ? "beats" : "does NOT beat (trails or ties)", Math.abs(gain) * 100,
+                seconds));
         return sb.toString();
     }
 

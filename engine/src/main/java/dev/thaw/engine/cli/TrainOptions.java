@@ -51,6 +51,14 @@ public final class TrainOptions {
             description = "Training augmentation: none or any of flip,crop[=F],rotate[=DEG] (default: ${DEFAULT-VALUE}).")
     String augment;
 
+    @Option(names = "--head-width", defaultValue = "0", paramLabel = "N",
+            description = "Add a new dense layer of N units (ReLU) before the output (default: none).")
+    int headWidth;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Dropout probability of that dense layer (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
     @Option(names = "--no-feature-cache", description = "Run the frozen layers every epoch instead of caching their "
             + "output (the cache is used only without augmentation).")
     boolean noFeatureCache;
@@ -70,7 +78,7 @@ public final class TrainOptions {
                 .strategy(strategy == null ? defaultStrategy : strategy)
                 .updater(updater).lr(lr).schedule(schedule).weightDecay(weightDecay)
                 .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
-                .augment(augment).featureCache(!noFeatureCache).name(name)
+                .augment(augment).featureCache(!noFeatureCache).name(name).headWidth(headWidth).dropout(dropout)
                 .build();
     }
 }

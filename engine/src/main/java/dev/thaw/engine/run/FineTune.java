@@ -14,6 +14,7 @@ import dev.thaw.engine.eval.Evaluator;
 import dev.thaw.engine.train.Checkpoints;
 import dev.thaw.engine.train.EpochMetrics;
 import dev.thaw.engine.train.FeatureCache;
+import dev.thaw.engine.train.Heads;
 import dev.thaw.engine.train.LearningRate;
 import dev.thaw.engine.train.MetricsCsv;
 import dev.thaw.engine.train.Optimizer;
@@ -30,6 +31,7 @@ import dev.thaw.zoo.weights.LoadedModel;
 import dev.thaw.zoo.weights.ThawModelFile;
 import dev.thaw.zoo.weights.WeightSource;
 import java.io.PrintWriter;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +96,8 @@ public final class FineTune {
 
         LoadedModel loaded = WeightSource.parse(config.weights()).load(backbone, shape, splits.numClasses(),
                 config.seed());
+        ComputationGraph initial = config.headWidth() > 0 ? Heads.denseHead(loaded.graph(), backbone, shape,
+                splits.numClasses(), config.headWidth(), config.dropout(), config.seed()) : loaded.graph();
         PipelineOptions options = new PipelineOptions(config.batch(), Augmentation.parse(config.augment(), shape),
                 true, 4);
         DataPipeline pipeline = new DataPipeline(splits, shape, backbone.normalization(), options,
@@ -118,7 +122,7 @@ public final class FineTune {
         }
         Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints,
                 List.of(new ProgressPrinter(out, config.epochs()), new MetricsCsv(dir.metrics())));
-        Trainer.Result result = trainer.fit(loaded.graph(), previous);
+        Trainer.Result result = trainer.fit(initial, previous);
 
         Split evalSplit = splits.get(Split.TEST).isEmpty() ? Split.VAL : Split.TEST;
         EvaluationReport evaluation = Evaluator.evaluate(result.model(), pipeline.evaluation(evalSplit),

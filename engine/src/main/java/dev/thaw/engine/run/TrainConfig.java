@@ -25,11 +25,13 @@ import java.io.Serializable;
  * @param featureCache train frozen-prefix phases from cached features
  * @param name         run directory name under {@code runs}
  * @param strict       fail on bad image files instead of skipping them
+ * @param headWidth    units of a new dense layer before the output (0: the backbone's own head)
+ * @param dropout      dropout probability of that dense layer
  */
 public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
                           String updater, double lr, String schedule, double weightDecay, int batch, int epochs,
                           long seed, int patience, String augment, boolean featureCache, String name,
-                          boolean strict) implements Serializable {
+                          boolean strict, int headWidth, double dropout) implements Serializable {
 
     /** Arbiter hands candidates around as serialized copies. */
     private static final long serialVersionUID = 1L;
@@ -58,6 +60,8 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         b.featureCache = featureCache;
         b.name = name;
         b.strict = strict;
+        b.headWidth = headWidth;
+        b.dropout = dropout;
         return b;
     }
 
@@ -81,6 +85,8 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         private boolean featureCache = true;
         private String name;
         private boolean strict;
+        private int headWidth;
+        private double dropout;
 
         public Builder data(String v) { data = v; return this; }
         public Builder split(SplitPlan v) { split = v; return this; }
@@ -100,10 +106,12 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         public Builder featureCache(boolean v) { featureCache = v; return this; }
         public Builder name(String v) { name = v; return this; }
         public Builder strict(boolean v) { strict = v; return this; }
+        public Builder headWidth(int v) { headWidth = v; return this; }
+        public Builder dropout(double v) { dropout = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(data, split, model, input, weights, strategy, updater, lr, schedule, weightDecay,
-                    batch, epochs, seed, patience, augment, featureCache, name, strict);
+                    batch, epochs, seed, patience, augment, featureCache, name, strict, headWidth, dropout);
         }
     }
 }

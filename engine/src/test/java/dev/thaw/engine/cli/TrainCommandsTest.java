@@ -97,6 +97,34 @@ class TrainCommandsTest {
     }
 
     @Test
+    void messyFolderTrainsWithItsBrokenFilesReportedByName() throws IOException {
+        Path messy = dir.resolve("messy");
+        for (String cls : List.of("dark", "bright")) {
+            Files.createDirectories(messy.resolve(cls));
+            try (var files = Files.list(data.resolve(cls))) {
+                for (Path p : files.toList()) {
+                    Files.copy(p, messy.resolve(cls).resolve(p.getFileName()));
+                }
+            }
+        }
+        byte[] png = Files.readAllBytes(messy.resolve("dark/0.png"));
+        Files.write(messy.resolve("dark/cut.png"), java.util.Arrays.copyOf(png, png.length / 2));
+        Files.writeString(messy.resolve("bright/readme.jpg"), "text, not a picture");
+        Files.createFile(messy.resolve("bright/empty.png"));
+        Files.writeString(messy.resolve("dark/.DS_Store"), "x");
+        Path runs = dir.resolve("runs-messy");
+        CliRun train = run("train", "--data", messy.toString(), "--input", "1x28x28", "--epochs", "1",
+                "--runs", runs.toString(), "--name", "m");
+        assertEquals(0, train.code(), train.err());
+        String report = Files.readString(runs.resolve("m/data-report.txt"));
+        for (String expected : List.of("skipped 4 files", "dark/cut.png: truncated PNG", "dark/.DS_Store: hidden file",
+                "bright/readme.jpg: not an image", "bright/empty.png: empty file (0 bytes)")) {
+            assertTrue(report.contains(expected), expected + " in\n" + report);
+            assertTrue(train.out().contains(expected), "printed before training: " + expected);
+        }
+    }
+
+    @Test
     void runFolderIsNeverOverwrittenAndBadFlagsAreOneLine() {
         Path runs = dir.resolve("runs2");
         assertEquals(0, run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
