@@ -91,6 +91,11 @@ public final class IdxDataset {
         }
     }
 
+    /** Whether the dataset was read from IDX files (and so has raw gray bytes to export). */
+    static boolean isIdx(Dataset dataset) {
+        return dataset.decoder() instanceof Decoder;
+    }
+
     /** The gray bytes of one IDX image, for the importer. */
     static byte[] pixelsOf(Dataset dataset, Item item) {
         Decoder d = (Decoder) dataset.decoder();

@@ -21,7 +21,7 @@ public final class IdxImport {
 
     /** @return number of images written */
     public static int write(Dataset dataset, Path out) {
-        if (!(dataset.decoder().getClass().getEnclosingClass() == IdxDataset.class)) {
+        if (!IdxDataset.isIdx(dataset)) {
             throw new DataException(dataset.name() + " is not an IDX dataset; only IDX data can be imported");
         }
         try {
