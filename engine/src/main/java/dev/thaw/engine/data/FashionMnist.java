@@ -68,8 +68,13 @@ public final class FashionMnist {
                 List.of(new IdxDataset.Part(dir.resolve(TEST_IMAGES), dir.resolve(TEST_LABELS), null)), CLASSES);
     }
 
+    private static Path extracted;
+
     /** The bundled files live in the jar; IDX reading wants paths, so they are copied out once per JVM. */
-    private static Path extractBundled() {
+    private static synchronized Path extractBundled() {
+        if (extracted != null && Files.isRegularFile(extracted.resolve(TEST_IMAGES))) {
+            return extracted;
+        }
         try {
             Path dir = Files.createTempDirectory("thaw-fashion-mnist");
             dir.toFile().deleteOnExit();
@@ -84,6 +89,7 @@ public final class FashionMnist {
                     target.toFile().deleteOnExit();
                 }
             }
+            extracted = dir;
             return dir;
         } catch (IOException e) {
             throw new DataException("cannot unpack the bundled Fashion-MNIST sample: " + e.getMessage(), e);
