@@ -40,6 +40,8 @@ public final class SweepBenchmark {
         String single = "freeze:block2";
         int halvingEpochs = 9;
         boolean halvingCase = true;
+        boolean sharingCase = true;
+        int minEpochs = 1;
         Path out = Path.of("benchmarks/results/sweep-" + model + ".md");
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
@@ -49,6 +51,8 @@ public final class SweepBenchmark {
                 case "--single" -> single = args[i + 1];
                 case "--halving-epochs" -> halvingEpochs = Integer.parseInt(args[i + 1]);
                 case "--halving" -> halvingCase = Boolean.parseBoolean(args[i + 1]);
+                case "--sharing" -> sharingCase = Boolean.parseBoolean(args[i + 1]);
+                case "--min-epochs" -> minEpochs = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -57,6 +61,26 @@ public final class SweepBenchmark {
         TrainConfig base = TrainConfig.builder().data("fashion-mnist-sample").model(model).input(input)
                 .split(new SplitPlan(42, 0.05, 0.05, 200, "0-4")).epochs(5).batch(32).build();
 
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "# Sweep benchmark: %s at %s%n%nMachine: %d cores, Java %s. Data: "
+                        + "Fashion-MNIST classes 0-4 (bundled sample), 200 training images per class (1,000), 50 "
+                        + "validation and 50 test images per class. Command: `mvn -q compile exec:exec@bench "
+                        + "-Dbench=SweepBenchmark -Dbench.args=\"%s\"`.%n%n", model, input,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                String.join(" ", args)));
+        if (sharingCase) {
+            md.append(sharing(base, freeze, single, work));
+        }
+        if (halvingCase) {
+            md.append(halving(base, freeze, halvingEpochs, minEpochs, work));
+        }
+        System.out.print(md);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md.toString());
+        System.out.println("written to " + out);
+    }
+
+    private static String sharing(TrainConfig base, List<String> freeze, String single, Path work) {
         useCache(work.resolve("cache-single"));
         long t = System.nanoTime();
         RunResult one = FineTune.run(base.toBuilder().strategy(single).name("single").build(), work, quiet());
@@ -70,12 +94,6 @@ public final class SweepBenchmark {
                 work.resolve("sweep-nocache"), quiet());
 
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "# Sweep benchmark: %s at %s%n%nMachine: %d cores, Java %s. Data: "
-                        + "Fashion-MNIST classes 0-4 (bundled sample), 200 training images per class (1,000), 50 "
-                        + "validation and 50 test images per class. Command: `mvn -q compile exec:exec@bench "
-                        + "-Dbench=SweepBenchmark -Dbench.args=\"%s\"`.%n%n", model, input,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                String.join(" ", args)));
         md.append("## Sharing featurization across candidates\n\n| run | wall time | ratio | features computed/reused |\n"
                 + "|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| one `%s` run, 5 epochs | %.1f s | 1.00 | %d/%d |%n", single,
@@ -86,13 +104,7 @@ public final class SweepBenchmark {
                 + "(target <= 0.25). Best: %s.%n", shared.seconds() / singleSeconds, shared.seconds()
                 / unshared.seconds(), describe(shared)));
         md.append(perStrategy(shared, unshared));
-        if (halvingCase) {
-            md.append(halving(base, freeze, halvingEpochs, work));
-        }
-        System.out.print(md);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, md.toString());
-        System.out.println("written to " + out);
+        return md.toString();
     }
 
     /** Where the sweep's time goes: seconds per freeze point, with and without the cache. */
@@ -112,11 +124,12 @@ public final class SweepBenchmark {
         return sb.toString();
     }
 
-    private static String halving(TrainConfig base, List<String> freeze, int halvingEpochs, Path work) {
+    private static String halving(TrainConfig base, List<String> freeze, int halvingEpochs, int minEpochs,
+                                  Path work) {
         SweepSpec random = new SweepSpec(freeze, 1e-4, 3e-2, null, null, null, halvingEpochs, "random", 0, 12, 0, 3,
                 0, 1);
         SweepSpec halving = new SweepSpec(freeze, 1e-4, 3e-2, null, null, null, halvingEpochs, "random", 0, 12, 0, 3,
-                3, 1);
+                3, minEpochs);
         useCache(work.resolve("cache-random"));
         Sweep.Outcome plain = Sweep.run(random, base, work.resolve("random"), quiet());
         useCache(work.resolve("cache-halving"));
@@ -128,8 +141,8 @@ public final class SweepBenchmark {
                 freeze, halvingEpochs));
         md.append(String.format(Locale.ROOT, "| random, every candidate %d epochs | %.1f s | %d | %.4f | %s |%n",
                 halvingEpochs, plain.seconds(), plain.records().size(), score(plain), describe(plain)));
-        md.append(String.format(Locale.ROOT, "| successive halving, eta 3 from 1 epoch | %.1f s | %d | %.4f | %s |%n",
-                halved.seconds(), halved.records().size(), score(halved), describe(halved)));
+        md.append(String.format(Locale.ROOT, "| successive halving, eta 3 from %d epoch(s) | %.1f s | %d | %.4f | %s |%n",
+                minEpochs, halved.seconds(), halved.records().size(), score(halved), describe(halved)));
         md.append(String.format(Locale.ROOT, "%nHalving took %.0f%% of the plain search's time (saved %.0f%%); best "
                 + "score %+.4f against plain.%n", 100 * halved.seconds() / plain.seconds(),
                 100 * (1 - halved.seconds() / plain.seconds()), score(halved) - score(plain)));
