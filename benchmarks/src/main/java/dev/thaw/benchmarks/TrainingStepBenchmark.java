@@ -1,0 +1,95 @@
+package dev.thaw.benchmarks;
+
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.FreezePoint;
+import dev.thaw.zoo.InputShape;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Question: what does one training step (forward, backward, update) cost per backbone, freeze depth and batch
+ * size, and what does inference cost? One operation is one minibatch; divide the batch size by the time for
+ * images/s. Freeze depth uses the backbone's named points ({@code none} = full fine-tuning, {@code head} = only the
+ * output layer); frozen layers still run forward, so the step gets cheaper with depth only by the backward pass.
+ * Expected: freezing to the head costs about a forward pass; full fine-tuning about three.
+ *
+ * <p>Run: {@code mvn -q compile exec:exec@jmh -Djmh.args="TrainingStep -p model=resnet50 -p size=64 -rf json -rff
+ * step.json"}; the default parameters below are the small, quick cases.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 10)
+@Fork(1)
+public class TrainingStepBenchmark {
+
+    @Param({"smallcnn", "resnet50"})
+    String model;
+
+    @Param({"32"})
+    int size;
+
+    @Param({"none", "head"})
+    String freeze;
+
+    @Param({"16"})
+    int batch;
+
+    private ComputationGraph graph;
+    private DataSet minibatch;
+
+    @Setup(Level.Trial)
+    public void build() {
+        Backbone backbone = Backbones.get(model);
+        InputShape shape = InputShape.rgb(size);
+        ComputationGraph base = backbone.build(shape, 10, 1);
+        FreezePoint point = backbone.freezePoints().resolve(freeze);
+        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(base)
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Adam(1e-4)).seed(1).build());
+        if (!point.isNone()) {
+            b.setFeatureExtractor(point.vertex());
+        }
+        graph = b.build();
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {batch, 3, size, size}).muli(255));
+        INDArray y = Nd4j.zeros(batch, 10);
+        for (int i = 0; i < batch; i++) {
+            y.putScalar(i, i % 10, 1.0);
+        }
+        minibatch = new DataSet(x, y);
+    }
+
+    /** One training step on a fixed minibatch. */
+    @Benchmark
+    public void trainStep(Blackhole bh) {
+        graph.fit(minibatch);
+        bh.consume(graph.score());
+    }
+
+    /** Inference on the same minibatch (the freeze depth does not matter here). */
+    @Benchmark
+    public void inference(Blackhole bh) {
+        bh.consume(graph.outputSingle(minibatch.getFeatures()));
+    }
+}
