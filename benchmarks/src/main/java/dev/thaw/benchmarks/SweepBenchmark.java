@@ -42,6 +42,7 @@ public final class SweepBenchmark {
         boolean halvingCase = true;
         boolean sharingCase = true;
         int minEpochs = 1;
+        int eta = 3;
         Path out = Path.of("benchmarks/results/sweep-" + model + ".md");
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
@@ -53,6 +54,7 @@ public final class SweepBenchmark {
                 case "--halving" -> halvingCase = Boolean.parseBoolean(args[i + 1]);
                 case "--sharing" -> sharingCase = Boolean.parseBoolean(args[i + 1]);
                 case "--min-epochs" -> minEpochs = Integer.parseInt(args[i + 1]);
+                case "--eta" -> eta = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -72,7 +74,7 @@ public final class SweepBenchmark {
             md.append(sharing(base, freeze, single, work));
         }
         if (halvingCase) {
-            md.append(halving(base, freeze, halvingEpochs, minEpochs, work));
+            md.append(halving(base, freeze, halvingEpochs, minEpochs, eta, work));
         }
         System.out.print(md);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -124,12 +126,12 @@ public final class SweepBenchmark {
         return sb.toString();
     }
 
-    private static String halving(TrainConfig base, List<String> freeze, int halvingEpochs, int minEpochs,
+    private static String halving(TrainConfig base, List<String> freeze, int halvingEpochs, int minEpochs, int eta,
                                   Path work) {
         SweepSpec random = new SweepSpec(freeze, 1e-4, 3e-2, null, null, null, halvingEpochs, "random", 0, 12, 0, 3,
                 0, 1);
         SweepSpec halving = new SweepSpec(freeze, 1e-4, 3e-2, null, null, null, halvingEpochs, "random", 0, 12, 0, 3,
-                3, minEpochs);
+                eta, minEpochs);
         useCache(work.resolve("cache-random"));
         Sweep.Outcome plain = Sweep.run(random, base, work.resolve("random"), quiet());
         useCache(work.resolve("cache-halving"));
@@ -141,8 +143,8 @@ public final class SweepBenchmark {
                 freeze, halvingEpochs));
         md.append(String.format(Locale.ROOT, "| random, every candidate %d epochs | %.1f s | %d | %.4f | %s |%n",
                 halvingEpochs, plain.seconds(), plain.records().size(), score(plain), describe(plain)));
-        md.append(String.format(Locale.ROOT, "| successive halving, eta 3 from %d epoch(s) | %.1f s | %d | %.4f | %s |%n",
-                minEpochs, halved.seconds(), halved.records().size(), score(halved), describe(halved)));
+        md.append(String.format(Locale.ROOT, "| successive halving, eta %d from %d epoch(s) | %.1f s | %d | %.4f | %s |%n",
+                eta, minEpochs, halved.seconds(), halved.records().size(), score(halved), describe(halved)));
         md.append(String.format(Locale.ROOT, "%nHalving took %.0f%% of the plain search's time (saved %.0f%%); best "
                 + "score %+.4f against plain.%n", 100 * halved.seconds() / plain.seconds(),
                 100 * (1 - halved.seconds() / plain.seconds()), score(halved) - score(plain)));

@@ -83,7 +83,10 @@ public final class Trainer {
         for (int epoch = state.completedEpochs(); epoch < settings.epochs(); epoch++) {
             Phase phase = phaseAt(phases, epoch);
             boolean featurized = useFeatures(phase);
-            if (phase != current || helper == null && featurized || trainIterator == null && !featurized) {
+            // Set up graph and data at a new phase, and at the first epoch of this call (a resumed run whose phase
+            // goes on keeps the restored graph, updater state included, but needs its data again).
+            boolean setUp = phase != current || helper == null && trainIterator == null;
+            if (setUp) {
                 if (phase != current) {
                     if (training != null) {
                         copyLayers(training, master);
