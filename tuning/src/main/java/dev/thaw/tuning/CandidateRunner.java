@@ -9,9 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Trains one candidate to a budget as a normal Thaw run under {@code SWEEP/candidates/cNNN}, and records the
@@ -52,7 +50,7 @@ final class CandidateRunner {
             if (Files.isRegularFile(runDir.resolve("config.json"))) {
                 r = rung == 0 ? FineTune.resume(runDir, runLog) : FineTune.extend(runDir, config.epochs(), runLog);
             } else {
-                deleteIfPresent(runDir);
+                FolderTree.delete(runDir); // killed before it wrote its config: start afresh
                 r = FineTune.run(config.toBuilder().name(name).build(), candidates, runLog);
             }
             List<Double> scores = r.history().stream().map(EpochMetrics::valAccuracy).toList();
@@ -103,17 +101,5 @@ final class CandidateRunner {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    /** A folder without config.json is a run killed before it wrote anything useful: start it afresh. */
-    private static void deleteIfPresent(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

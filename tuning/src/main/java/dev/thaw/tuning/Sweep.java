@@ -134,25 +134,11 @@ public final class Sweep {
         }
     }
 
+    /** The best candidate's run folder, without its checkpoints, as {@code DIR/best}. */
     private static void exportBest(Path from, Path to) {
         try {
-            if (Files.exists(to)) {
-                try (var old = Files.walk(to)) {
-                    for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            try (var files = Files.walk(from)) {
-                for (Path p : files.toList()) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else if (!p.getParent().getFileName().toString().equals("checkpoint")) {
-                        Files.copy(p, target);
-                    }
-                }
-            }
+            FolderTree.delete(to);
+            FolderTree.copy(from, to, "checkpoint");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the best run to " + to, e);
         }

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,15 +133,11 @@ public final class DecodeCache {
     }
 
     static String key(Dataset dataset, List<Item> items, InputShape shape) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((dataset.fingerprint() + "|" + shape + "\n").getBytes(StandardCharsets.UTF_8));
-            for (Item i : items) {
-                md.update((i.id() + "|" + i.label() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return "decoded-" + HexFormat.of().formatHex(md.digest()).substring(0, 24);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest md = Sha256.digest();
+        md.update((dataset.fingerprint() + "|" + shape + "\n").getBytes(StandardCharsets.UTF_8));
+        for (Item i : items) {
+            md.update((i.id() + "|" + i.label() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+        return "decoded-" + Sha256.hex(md, 24);
     }
 }

@@ -6,9 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
@@ -45,12 +43,10 @@ final class FolderStream extends EpochIterator {
     @Override
     public void reset() {
         epoch++;
-        List<URI> uris = new ArrayList<>();
-        for (Item i : items) {
-            uris.add(new File(i.id()).toURI());
-        }
-        if (shuffle) {
-            Collections.shuffle(uris, new Random(seed * 7_777_777L + epoch));
+        int[] order = shuffle ? EpochOrder.shuffled(items.size(), seed, epoch) : null;
+        List<URI> uris = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            uris.add(new File(items.get(order == null ? i : order[i]).id()).toURI());
         }
         ImageRecordReader reader = new FolderRecordReader(shape.height(), shape.width(), shape.channels(), labels,
                 augmentation.isNone() ? null : augmentation.asImageTransform(seed, epoch));

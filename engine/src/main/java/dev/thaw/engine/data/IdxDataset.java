@@ -4,9 +4,7 @@ import dev.thaw.zoo.InputShape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.datavec.image.loader.NativeImageLoader;
@@ -30,7 +28,7 @@ public final class IdxDataset {
     public static Dataset read(String name, List<Part> parts, List<String> classNames) {
         List<IdxFile.Images> images = new ArrayList<>();
         List<Item> items = new ArrayList<>();
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.digest();
         int offset = 0;
         for (Part part : parts) {
             IdxFile.Images img;
@@ -64,7 +62,7 @@ public final class IdxDataset {
             offset += img.count();
         }
         IdxFile.Images all = concat(images);
-        String fingerprint = "sha256:" + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        String fingerprint = "sha256:" + Sha256.hex(md, 16);
         return new Dataset(name, classNames, items, List.of(), List.of(), fingerprint, new Decoder(all));
     }
 
@@ -81,14 +79,6 @@ public final class IdxDataset {
             at += p.pixels().length;
         }
         return new IdxFile.Images(count, first.rows(), first.cols(), pixels);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Whether the dataset was read from IDX files (and so has raw gray bytes to export). */

@@ -2,7 +2,6 @@ package dev.thaw.engine.data;
 
 import dev.thaw.zoo.InputShape;
 import dev.thaw.zoo.Normalization;
-import java.util.Random;
 import java.util.function.Supplier;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,20 +44,16 @@ final class ImageBatches extends EpochIterator {
     public void reset() {
         epoch++;
         images = source.get();
-        order = new int[images.count()];
-        for (int i = 0; i < order.length; i++) {
+        order = shuffle ? EpochOrder.shuffled(images.count(), seed, epoch) : identity(images.count());
+        cursor = 0;
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        if (shuffle) {
-            Random r = new Random(seed * 7_777_777L + epoch);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
-        cursor = 0;
+        return order;
     }
 
     @Override

@@ -6,9 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,18 +165,16 @@ public final class ImageFolder {
     /** SHA-256 over each used file's relative path, size and modification time: changes when the data does. */
     private static String fingerprint(Path root, List<Item> items) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256.digest();
             for (Item item : items) {
                 Path p = Path.of(item.id());
                 String line = root.toAbsolutePath().relativize(p) + "|" + item.label() + "|" + Files.size(p) + "|"
                         + Files.getLastModifiedTime(p).toMillis() + "\n";
                 md.update(line.getBytes(StandardCharsets.UTF_8));
             }
-            return "sha256:" + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+            return "sha256:" + Sha256.hex(md, 16);
         } catch (IOException e) {
             throw new DataException("cannot read " + root + " while fingerprinting it: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

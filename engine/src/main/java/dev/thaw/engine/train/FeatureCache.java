@@ -1,18 +1,16 @@
 package dev.thaw.engine.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.thaw.engine.data.DataPipeline;
 import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.EpochOrder;
+import dev.thaw.engine.data.Sha256;
 import dev.thaw.engine.data.Split;
 import dev.thaw.zoo.FreezePoint;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -57,14 +55,8 @@ public final class FeatureCache {
         }
 
         String fileName() {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                md.update(toString().getBytes(StandardCharsets.UTF_8));
-                return "features-" + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
-                        + HexFormat.of().formatHex(md.digest()).substring(0, 20) + ".bin";
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return "features-" + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
+                    + Sha256.hex(toString(), 20) + ".bin";
         }
     }
 
@@ -143,17 +135,7 @@ public final class FeatureCache {
     /** Splits one featurized array into shuffled minibatches for an epoch, reproducibly from the seed. */
     static List<DataSet> minibatches(DataSet all, int batchSize, long seed, int epoch) {
         int n = all.numExamples();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        java.util.Random r = new java.util.Random(seed * 7_777_777L + epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = EpochOrder.shuffled(n, seed, epoch);
         long[] shape = all.getFeatures().shape();
         INDArray flat = all.getFeatures().reshape('c', n, -1);
         List<DataSet> out = new ArrayList<>();

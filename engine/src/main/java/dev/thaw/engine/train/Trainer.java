@@ -63,8 +63,10 @@ public final class Trainer {
         Checkpoints.State state = new Checkpoints.State(0, -1, Double.NEGATIVE_INFINITY, 0);
         ComputationGraph training = null;
         Phase current = null;
-        if (checkpoints != null && checkpoints.state().isPresent()) {
-            state = checkpoints.state().get();
+        java.util.Optional<Checkpoints.State> saved = checkpoints == null ? java.util.Optional.empty()
+                : checkpoints.state();
+        if (saved.isPresent()) {
+            state = saved.get();
             ComputationGraph restored = checkpoints.restoreLast();
             copyLayers(restored, master);
             Phase last = phaseAt(phases, state.completedEpochs() - 1);

@@ -1,0 +1,40 @@
+package dev.thaw.tuning;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Deleting and copying whole run folders, for restarting a candidate and exporting the best run. */
+final class FolderTree {
+
+    private FolderTree() {
+    }
+
+    /** Deletes {@code dir} and everything below it; nothing happens if it does not exist. */
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Copies {@code from} to {@code to}, leaving out the files inside folders named {@code skipFolder}. */
+    static void copy(Path from, Path to, String skipFolder) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getParent().getFileName().toString().equals(skipFolder)) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
