@@ -25,6 +25,18 @@ final class Memory {
         return -1;
     }
 
+    /**
+     * Resets the peak resident set (VmHWM) to the current RSS, so that the next {@link #peakRssMb()} is the peak of
+     * what ran in between (Linux 4.0+; elsewhere the peak stays process-wide).
+     */
+    static void resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not Linux: peaks stay process-wide
+        }
+    }
+
     /** Bytes JavaCPP (ND4J's off-heap arrays) holds now, in MB. */
     static long offHeapMb() {
         return Pointer.physicalBytes() >> 20;

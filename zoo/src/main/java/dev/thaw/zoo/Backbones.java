@@ -10,6 +10,7 @@ public final class Backbones {
     private static final Map<String, Backbone> CATALOG = new LinkedHashMap<>();
 
     static {
+        LayerHelpers.enable();
         register(new SmallCnn());
         register(new Vgg16());
         register(new ResNet50());

@@ -1,8 +1,12 @@
 package dev.thaw.zoo;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -79,9 +83,25 @@ final class ResNet50 implements Backbone {
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
                         .nOut(numClasses).activation(Activation.SOFTMAX).build(), "avgpool")
                 .setOutputs("output");
-        ComputationGraph graph = new ComputationGraph(g.build());
+        ComputationGraphConfiguration conf = g.build();
+        withoutRegularization(conf);
+        ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return graph;
+    }
+
+    /**
+     * Drops the zoo's built-in L1 (1e-7) and L2 (5e-5) from every layer: in Thaw, regularization is the training
+     * run's weight decay and nothing else, so that {@code --weight-decay 0} means none. They also cost 11 % of a
+     * 64 px training step (a norm over all 23.5 M weights for the score and a sign/add pass for the update).
+     */
+    private static void withoutRegularization(ComputationGraphConfiguration conf) {
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer layer) {
+                layer.setRegularization(new ArrayList<>());
+                layer.setRegularizationBias(new ArrayList<>());
+            }
+        }
     }
 
     private static org.deeplearning4j.zoo.model.ResNet50 zooModel(InputShape input, int numClasses, long seed) {

@@ -1,0 +1,201 @@
+package dev.thaw.benchmarks;
+
+import dev.thaw.engine.run.Provenance;
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.InputShape;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/**
+ * Question: how long does one DL4J training step take for ResNet50 and VGG16 at the sizes Thaw users train at, and
+ * how far is that from PyTorch on the same cores, measured in the same run?
+ *
+ * <p>Per case (model × input size) and mode: {@code forward} (inference), {@code full} (every layer trains) and
+ * {@code last-stage} (frozen up to the last stage: ResNet50 {@code res4}, VGG16 {@code block4}; frozen layers still
+ * run forward every step). One step is one minibatch (default 16 random images, Adam); the figure is the median of
+ * the measured steps after warm-up, with images/s and the process's peak RSS for that mode (the high-water mark is
+ * reset before each mode through Linux's {@code clear_refs}). The graph is built with the backbone's own
+ * {@link Backbone#build} and the same {@code TransferLearning} freezing Thaw trains with, so Thaw's speed defaults
+ * apply here as they do in training. Afterwards the PyTorch peer ({@code benchmarks/peer/torch_step.py}) runs the
+ * same cases with {@code torch.set_num_threads} equal to ND4J's threads, and the table shows DL4J / PyTorch.
+ *
+ * <p>Run: {@code mvn -q compile exec:exec@bench -Dbench=StepBenchmark -Dbench.args="--cases resnet50:32,resnet50:64"}
+ * (defaults: all five cases, which take about an hour because of VGG16 at 224 px). {@code --peer none} skips PyTorch.
+ */
+public final class StepBenchmark {
+
+    private static final List<String> MODES = List.of("forward", "full", "last-stage");
+    private static final Map<String, String> LAST_STAGE = Map.of("resnet50", "res4", "vgg16", "block4");
+
+    private StepBenchmark() {
+    }
+
+    record Result(String model, int size, String mode, double seconds, int steps, long peakRssMb, double firstLoss) {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        String cases = "resnet50:32,resnet50:64,resnet50:224,vgg16:64,vgg16:224";
+        int batch = 16;
+        int warmup = 2;
+        int steps = 5;
+        double maxSeconds = 120;
+        String peer = "/usr/bin/python3";
+        Path out = Path.of("benchmarks/results/step.md");
+        for (int i = 0; i < args.length - 1; i += 2) {
+            switch (args[i]) {
+                case "--cases" -> cases = args[i + 1];
+                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
+                case "--max-seconds" -> maxSeconds = Double.parseDouble(args[i + 1]);
+                case "--peer" -> peer = args[i + 1];
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --cases "
+                        + "model:size,..., --batch N, --warmup N, --steps N, --max-seconds S, --peer PYTHON|none, "
+                        + "--out FILE");
+            }
+        }
+        int threads = Nd4j.getEnvironment().maxThreads();
+        String command = String.format("mvn -q compile exec:exec@bench -Dbench=StepBenchmark -Dbench.args=\"--cases %s "
+                + "--batch %d --warmup %d --steps %d --max-seconds %s\"", cases, batch, warmup, steps, maxSeconds);
+        System.out.printf("DL4J %s, ND4J threads %d, batch %d%n", Provenance.environment().get("dl4j"), threads, batch);
+        List<Result> dl4j = new ArrayList<>();
+        for (String c : cases.split(",")) {
+            String[] mc = c.split(":");
+            for (String mode : MODES) {
+                Result r = measure(Backbones.get(mc[0]), Integer.parseInt(mc[1]), mode, batch, warmup, steps,
+                        maxSeconds);
+                System.out.printf(Locale.ROOT, "dl4j %s %d px %s: %.3f s/step (%d steps), %.1f img/s, peak RSS %d MB, "
+                        + "first loss %.4f%n", r.model, r.size, r.mode, r.seconds, r.steps, batch / r.seconds,
+                        r.peakRssMb, r.firstLoss);
+                dl4j.add(r);
+            }
+        }
+        Map<String, JsonNode> torch = "none".equals(peer) ? Map.of()
+                : runPeer(peer, cases, batch, warmup, steps, maxSeconds, threads);
+        String md = table(dl4j, torch, batch, threads, command);
+        System.out.print(md);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        System.out.println("written to " + out);
+    }
+
+    static Result measure(Backbone backbone, int size, String mode, int batch, int warmup, int steps,
+            double maxSeconds) {
+        Memory.resetPeak();
+        InputShape shape = InputShape.rgb(size);
+        ComputationGraph graph = backbone.build(shape, 10, 1);
+        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(graph)
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Adam(1e-4)).seed(1).build());
+        if ("last-stage".equals(mode)) {
+            b.setFeatureExtractor(backbone.freezePoints().resolve(LAST_STAGE.get(backbone.name())).vertex());
+        }
+        ComputationGraph net = b.build();
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {batch, 3, size, size}).muli(255));
+        INDArray y = Nd4j.zeros(batch, 10);
+        for (int i = 0; i < batch; i++) {
+            y.putScalar(i, i % 10, 1.0);
+        }
+        DataSet ds = new DataSet(x, y);
+        double[] firstLoss = {Double.NaN};
+        Runnable step = "forward".equals(mode) ? () -> net.outputSingle(x) : () -> {
+            net.fit(ds);
+            if (Double.isNaN(firstLoss[0])) {
+                firstLoss[0] = net.score();
+            }
+        };
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+        }
+        List<Double> times = new ArrayList<>();
+        long start = System.nanoTime();
+        while (times.size() < steps && (times.size() < 2 || (System.nanoTime() - start) / 1e9 < maxSeconds)) {
+            long t0 = System.nanoTime();
+            step.run();
+            times.add((System.nanoTime() - t0) / 1e9);
+        }
+        times.sort(Double::compare);
+        int n = times.size();
+        double median = n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
+        return new Result(backbone.name(), size, mode, median, n, Memory.peakRssMb(), firstLoss[0]);
+    }
+
+    private static Map<String, JsonNode> runPeer(String python, String cases, int batch, int warmup, int steps,
+            double maxSeconds, int threads) throws IOException, InterruptedException {
+        Path script = Path.of("benchmarks/peer/torch_step.py");
+        List<String> cmd = List.of(python, script.toString(), "--json", "--cases", cases, "--batch",
+                String.valueOf(batch), "--warmup", String.valueOf(warmup), "--steps", String.valueOf(steps),
+                "--max-seconds", String.valueOf(maxSeconds), "--threads", String.valueOf(threads));
+        System.out.println("running the PyTorch peer: " + String.join(" ", cmd));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            System.out.println("PyTorch peer not run (" + e.getMessage() + "); install python3-torch and "
+                    + "python3-torchvision, or pass --peer /path/to/python3, or --peer none");
+            return Map.of();
+        }
+        Map<String, JsonNode> results = new LinkedHashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("{")) {
+                    JsonNode n = json.readTree(line);
+                    results.put(key(n.get("model").asText(), n.get("size").asInt(), n.get("mode").asText()), n);
+                    System.out.println("pytorch " + line);
+                } else {
+                    System.out.println(line);
+                }
+            }
+        }
+        if (p.waitFor() != 0) {
+            System.out.println("PyTorch peer exited with " + p.exitValue() + " (is python3-torch installed?)");
+        }
+        return results;
+    }
+
+    private static String key(String model, int size, String mode) {
+        return model + ":" + size + ":" + mode;
+    }
+
+    private static String table(List<Result> dl4j, Map<String, JsonNode> torch, int batch, int threads,
+            String command) {
+        StringBuilder md = new StringBuilder("# Training step: DL4J (Thaw defaults) vs PyTorch, same machine, same run\n\n");
+        String torchVersion = torch.isEmpty() ? "not run" : torch.values().iterator().next().get("framework").asText();
+        md.append(String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. DL4J %s, ND4J threads %d; %s with "
+                        + "torch.set_num_threads(%d). Batch %d, Adam, random inputs; median step after warm-up. "
+                        + "Command: `%s`.%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                System.getProperty("java.version"), Provenance.environment().get("dl4j"), threads, torchVersion, threads, batch, command));
+        md.append("| model | input | mode | DL4J s/step | DL4J img/s | DL4J peak RSS | PyTorch s/step | PyTorch img/s "
+                + "| PyTorch peak RSS | DL4J / PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : dl4j) {
+            JsonNode t = torch.get(key(r.model, r.size, r.mode));
+            String peerCols = t == null ? "— | — | — | —" : String.format(Locale.ROOT, "%.3f | %.1f | %d MB | %.1fx",
+                    t.get("seconds").asDouble(), t.get("images_per_s").asDouble(), t.get("peak_rss_mb").asLong(),
+                    r.seconds / t.get("seconds").asDouble());
+            md.append(String.format(Locale.ROOT, "| %s | %d px | %s | %.3f | %.1f | %d MB | %s |%n", r.model, r.size,
+                    r.mode, r.seconds, batch / r.seconds, r.peakRssMb, peerCols));
+        }
+        return md.toString();
+    }
+}
