@@ -11,7 +11,8 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Turns a JMH JSON result file into a Markdown table: one row per benchmark and parameter set, with the score,
- * its 99.9 % error and, for per-minibatch benchmarks with a {@code batch} parameter, images/s.
+ * its 99.9 % error, for per-minibatch benchmarks with a {@code batch} parameter images/s, and the memory columns of
+ * {@link PeakMemoryProfiler} (peak RSS of the case's fork, ND4J off-heap, Java heap).
  *
  * <p>Run: {@code mvn -q compile exec:exec@bench -Dbench=JmhReport -Dbench.args="step.json step.md"}
  */
@@ -25,8 +26,8 @@ public final class JmhReport {
             throw new IllegalArgumentException("usage: JmhReport RESULT.json OUT.md");
         }
         JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
-        StringBuilder md = new StringBuilder("| benchmark | parameters | score | error (99.9 %) | unit | images/s |\n"
-                + "|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| benchmark | parameters | score | error (99.9 %) | unit | images/s "
+                + "| peak RSS | ND4J off-heap | Java heap |\n|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : results) {
             String name = r.get("benchmark").asText().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1");
             StringBuilder params = new StringBuilder();
@@ -49,10 +50,19 @@ public final class JmhReport {
             if (!Double.isNaN(batch) && unit.equals("ms/op")) {
                 imagesPerSecond = String.format(Locale.ROOT, "%.1f", batch / (score / 1000));
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %s |%n", name, params, score,
-                    m.get("scoreError").asDouble(), unit, imagesPerSecond));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %s | %s | %s | %s |%n", name, params,
+                    score, m.get("scoreError").asDouble(), unit, imagesPerSecond,
+                    memory(r, PeakMemoryProfiler.PEAK_RSS), memory(r, PeakMemoryProfiler.OFF_HEAP),
+                    memory(r, PeakMemoryProfiler.HEAP)));
         }
         Files.writeString(Path.of(args[1]), md.toString());
         System.out.print(md);
+    }
+
+    /** A {@link PeakMemoryProfiler} figure of one result, or a dash for runs made without it. */
+    private static String memory(JsonNode result, String metric) {
+        JsonNode metrics = result.path("secondaryMetrics");
+        JsonNode m = metrics.has(metric) ? metrics.get(metric) : metrics.path("\u00b7" + metric);
+        return m.isMissingNode() ? "—" : String.format(Locale.ROOT, "%.0f MB", m.get("score").asDouble());
     }
 }

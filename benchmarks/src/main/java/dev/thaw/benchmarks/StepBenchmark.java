@@ -7,6 +7,7 @@ import dev.thaw.zoo.InputShape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,9 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * {@code last-stage} (frozen up to the last stage: ResNet50 {@code res4}, VGG16 {@code block4}; frozen layers still
  * run forward every step). One step is one minibatch (default 16 random images, Adam); the figure is the median of
  * the measured steps after warm-up, with images/s and the process's peak RSS for that mode (the high-water mark is
- * reset before each mode through Linux's {@code clear_refs}). The graph is built with the backbone's own
+ * the peak resident set of a JVM that ran that one case and mode: each runs in its own child JVM, started with this
+ * JVM's options, so that one case's memory neither inflates the next one's figure nor adds up to more than the
+ * machine has, VGG16 at 224 px being near 20 GB). The graph is built with the backbone's own
  * {@link Backbone#build} and the same {@code TransferLearning} freezing Thaw trains with, so Thaw's speed defaults
  * apply here as they do in training. Afterwards the PyTorch peer ({@code benchmarks/peer/torch_step.py}) runs the
  * same cases with {@code torch.set_num_threads} equal to ND4J's threads, and the table shows DL4J / PyTorch.
@@ -43,6 +46,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  */
 public final class StepBenchmark {
 
+    private static final String RESULT = "step-result ";
     private static final List<String> MODES = List.of("forward", "full", "last-stage");
     private static final Map<String, String> LAST_STAGE = Map.of("resnet50", "res4", "vgg16", "block4");
 
@@ -60,6 +64,7 @@ public final class StepBenchmark {
         double maxSeconds = 120;
         String peer = "/usr/bin/python3";
         Path out = Path.of("benchmarks/results/step.md");
+        String child = null;
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--cases" -> cases = args[i + 1];
@@ -69,10 +74,18 @@ public final class StepBenchmark {
                 case "--max-seconds" -> maxSeconds = Double.parseDouble(args[i + 1]);
                 case "--peer" -> peer = args[i + 1];
                 case "--out" -> out = Path.of(args[i + 1]);
+                case "--child" -> child = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --cases "
                         + "model:size,..., --batch N, --warmup N, --steps N, --max-seconds S, --peer PYTHON|none, "
                         + "--out FILE");
             }
+        }
+        if (child != null) {
+            String[] mcm = child.split(":");
+            Result r = measure(Backbones.get(mcm[0]), Integer.parseInt(mcm[1]), mcm[2], batch, warmup, steps,
+                    maxSeconds);
+            System.out.println(RESULT + new ObjectMapper().writeValueAsString(r));
+            return;
         }
         int threads = Nd4j.getEnvironment().maxThreads();
         String command = String.format("mvn -q compile exec:exec@bench -Dbench=StepBenchmark -Dbench.args=\"--cases %s "
@@ -80,10 +93,11 @@ public final class StepBenchmark {
         System.out.printf("DL4J %s, ND4J threads %d, batch %d%n", Provenance.environment().get("dl4j"), threads, batch);
         List<Result> dl4j = new ArrayList<>();
         for (String c : cases.split(",")) {
-            String[] mc = c.split(":");
             for (String mode : MODES) {
-                Result r = measure(Backbones.get(mc[0]), Integer.parseInt(mc[1]), mode, batch, warmup, steps,
-                        maxSeconds);
+                Result r = inChildJvm(c + ":" + mode, args);
+                if (r == null) {
+                    continue;
+                }
                 System.out.printf(Locale.ROOT, "dl4j %s %d px %s: %.3f s/step (%d steps), %.1f img/s, peak RSS %d MB, "
                         + "first loss %.4f%n", r.model, r.size, r.mode, r.seconds, r.steps, batch / r.seconds,
                         r.peakRssMb, r.firstLoss);
@@ -97,6 +111,30 @@ public final class StepBenchmark {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.println("written to " + out);
+    }
+
+    /** Runs one case and mode in a fresh JVM with this JVM's options; null (reported) when that JVM fails. */
+    private static Result inChildJvm(String caseAndMode, String[] args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StepBenchmark.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--child", caseAndMode));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Result result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith(RESULT)) {
+                    result = new ObjectMapper().readValue(line.substring(RESULT.length()), Result.class);
+                }
+            }
+        }
+        if (p.waitFor() != 0 || result == null) {
+            System.out.println("dl4j " + caseAndMode + ": the child JVM failed (exit " + p.exitValue()
+                    + "; out of memory?)");
+        }
+        return result;
     }
 
     static Result measure(Backbone backbone, int size, String mode, int batch, int warmup, int steps,

@@ -20,11 +20,11 @@ import java.util.List;
 final class CandidateRunner {
 
     private final Path candidates;
-    private final ResultsLog log;
+    private final ResultsLog<CandidateRecord> log;
     private final PrintWriter out;
     private int skipped;
 
-    CandidateRunner(Path sweepDir, ResultsLog log, PrintWriter out) {
+    CandidateRunner(Path sweepDir, ResultsLog<CandidateRecord> log, PrintWriter out) {
         this.candidates = sweepDir.resolve("candidates");
         this.log = log;
         this.out = out;
@@ -36,7 +36,7 @@ final class CandidateRunner {
     }
 
     CandidateRecord run(int index, int rung, TrainConfig config) {
-        var done = log.find(index, rung);
+        var done = log.find(r -> r.index() == index && r.rung() == rung);
         if (done.isPresent()) {
             skipped++;
             return done.get();

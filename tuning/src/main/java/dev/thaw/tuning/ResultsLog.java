@@ -9,22 +9,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * The sweep's memory: {@code results.jsonl}, one JSON line per finished candidate (or rung), appended and forced
- * to disk the moment it finishes. A re-run of the same sweep folder reads it and skips what is there, so a kill
- * loses at most the candidate in flight; a torn last line from a kill mid-write is ignored.
+ * The memory of long experiments (sweeps, comparisons): {@code results.jsonl}, one JSON line per finished unit of
+ * work (a candidate, a rung, a comparison run), appended and forced to disk the moment it finishes. A re-run of the
+ * same folder reads it and skips what is there, so a kill loses at most the unit in flight; a torn last line from a
+ * kill mid-write is ignored.
+ *
+ * @param <T> the record type, a Jackson-readable record
  */
-final class ResultsLog {
+public final class ResultsLog<T> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final List<CandidateRecord> records = new ArrayList<>();
+    private final Class<T> type;
+    private final List<T> records = new ArrayList<>();
 
-    ResultsLog(Path file) {
+    public ResultsLog(Path file, Class<T> type) {
         this.file = file;
+        this.type = type;
         if (Files.exists(file)) {
             try {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -32,9 +38,9 @@ final class ResultsLog {
                         continue;
                     }
                     try {
-                        records.add(JSON.readValue(line, CandidateRecord.class));
+                        records.add(JSON.readValue(line, type));
                     } catch (IOException torn) {
-                        // The last line of a process killed mid-write; that candidate simply runs again.
+                        // The last line of a process killed mid-write; that unit simply runs again.
                     }
                 }
             } catch (IOException e) {
@@ -43,15 +49,15 @@ final class ResultsLog {
         }
     }
 
-    synchronized Optional<CandidateRecord> find(int index, int rung) {
-        return records.stream().filter(r -> r.index() == index && r.rung() == rung).findFirst();
+    public synchronized Optional<T> find(Predicate<T> which) {
+        return records.stream().filter(which).findFirst();
     }
 
-    synchronized List<CandidateRecord> all() {
+    public synchronized List<T> all() {
         return List.copyOf(records);
     }
 
-    synchronized void append(CandidateRecord record) {
+    public synchronized void append(T record) {
         try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
             out.write((JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
             out.getFD().sync();

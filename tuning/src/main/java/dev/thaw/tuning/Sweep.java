@@ -57,7 +57,7 @@ public final class Sweep {
     public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
         long start = System.nanoTime();
         checkDefinition(new Definition(spec, base), dir);
-        ResultsLog log = new ResultsLog(dir.resolve("results.jsonl"));
+        ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);
         CandidateRunner runner = new CandidateRunner(dir, log, out);
         List<Double> gridLr = spec.search().equals("grid")
                 ? TrainConfigSpace.logGrid(spec.lrMin(), spec.lrMax(), Math.max(1, spec.gridLrCount())) : null;

@@ -1,6 +1,5 @@
 package dev.thaw.tuning;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -19,13 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -44,7 +37,7 @@ public final class SweepReport {
         if (!Files.exists(dir.resolve("results.jsonl"))) {
             throw new IllegalArgumentException(dir + " is not a sweep folder (no results.jsonl)");
         }
-        List<CandidateRecord> records = new ResultsLog(dir.resolve("results.jsonl")).all();
+        List<CandidateRecord> records = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class).all();
         write(dir, records, Sweep.best(records));
     }
 
@@ -55,7 +48,7 @@ public final class SweepReport {
             Files.writeString(dir.resolve("report.html"), html(finals, best));
             List<CandidateRecord> ok = finals.stream().filter(CandidateRecord::ok).toList();
             if (!ok.isEmpty()) {
-                ChartUtils.saveChartAsPNG(dir.resolve("score-vs-lr.png").toFile(), scoreVsLr(ok), 720, 440);
+                Charts.savePng(scoreVsLr(ok), dir.resolve("score-vs-lr.png"));
                 ImageIO.write(heatmap(ok), "png", dir.resolve("heatmap.png").toFile());
             }
         } catch (IOException e) {
@@ -104,10 +97,7 @@ public final class SweepReport {
     }
 
     private static String html(List<CandidateRecord> finals, Optional<CandidateRecord> best) {
-        StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Sweep report"
-                + "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#eee}</style></head><body>");
-        sb.append("<h1>Sweep report</h1>");
+        StringBuilder sb = new StringBuilder("<h1>Sweep report</h1>");
         best.ifPresent(b -> sb.append(String.format(Locale.ROOT, "<p>Best: c%03d, %s, lr %.2e, validation accuracy "
                 + "%.4f (exported to <code>best/</code>).</p>", b.index(), escape(b.strategy()), b.lr(), b.score())));
         sb.append("<img src=\"score-vs-lr.png\" alt=\"score vs learning rate\"> <img src=\"heatmap.png\" "
@@ -122,11 +112,11 @@ public final class SweepReport {
                     r.lr(), r.updater(), r.batch(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score())
                             : "-", r.seconds(), r.ok() ? "ok" : "failed: " + escape(r.reason())));
         }
-        return sb.append("</table></body></html>\n").toString();
+        return HtmlPage.of("Sweep report", sb.append("</table>").toString());
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return HtmlPage.escape(s);
     }
 
     private static JFreeChart scoreVsLr(List<CandidateRecord> ok) {
@@ -136,19 +126,8 @@ public final class SweepReport {
         }
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createXYLineChart("Validation accuracy vs learning rate", "learning rate",
-                "validation accuracy", data, PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(new LogAxis("learning rate"));
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        plot.setRenderer(renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        return chart;
+        return Charts.lines("Validation accuracy vs learning rate", "learning rate", "validation accuracy", data,
+                true);
     }
 
     /** Freeze points (rows) × learning rates (columns, one per distinct value, or 6 log bins when sampled). */

@@ -61,7 +61,7 @@ class SweepTest {
     void gridCoversFreezeTimesLearningRateSharesFeaturesAndReports() throws Exception {
         Path d = dir.resolve("grid");
         String out = run(grid(List.of("full", "block3", "head"), 1e-3, 1e-2, 2, 2), base(2), d);
-        List<CandidateRecord> records = new ResultsLog(d.resolve("results.jsonl")).all();
+        List<CandidateRecord> records = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
         assertEquals(6, records.size(), out);
         Set<String> combos = new HashSet<>();
         for (CandidateRecord r : records) {
@@ -82,7 +82,7 @@ class SweepTest {
         assertTrue(Files.readString(d.resolve("report.md")).contains(String.format("Best: c%03d", best.index())));
 
         String again = run(grid(List.of("full", "block3", "head"), 1e-3, 1e-2, 2, 2), base(2), d);
-        assertEquals(6, new ResultsLog(d.resolve("results.jsonl")).all().size(), "nothing redone: " + again);
+        assertEquals(6, new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all().size(), "nothing redone: " + again);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(grid(List.of("head"), 1e-3, 1e-2, 2, 2), base(2), d));
         assertTrue(e.getMessage().contains("holds a different sweep"), e.getMessage());
@@ -92,7 +92,7 @@ class SweepTest {
     void aFailingCandidateIsRecordedAndTheSweepGoesOn() throws Exception {
         Path d = dir.resolve("failing");
         run(grid(List.of("full"), 1e-3, 1e9, 2, 1), base(1), d);
-        List<CandidateRecord> records = new ResultsLog(d.resolve("results.jsonl")).all();
+        List<CandidateRecord> records = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
         assertEquals(2, records.size());
         CandidateRecord bad = records.stream().filter(r -> !r.ok()).findFirst().orElseThrow();
         assertTrue(bad.reason().contains("training diverged"), bad.reason());
@@ -135,7 +135,7 @@ class SweepTest {
         SweepSpec spec = new SweepSpec(List.of("full", "block2", "block3", "head"), 1e-3, 1e-2, null, null, null,
                 4, "random", 0, 6, 0, 5, 2, 1);
         run(spec, base(4), d);
-        List<CandidateRecord> records = new ResultsLog(d.resolve("results.jsonl")).all();
+        List<CandidateRecord> records = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
         assertEquals(List.of(6L, 3L, 1L), List.of(records.stream().filter(r -> r.rung() == 0).count(),
                 records.stream().filter(r -> r.rung() == 1).count(), records.stream().filter(r -> r.rung() == 2).count()));
         CandidateRecord best = Sweep.best(records).orElseThrow();
@@ -175,7 +175,7 @@ class SweepTest {
             Thread.sleep(50);
         }
         child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        List<CandidateRecord> before = new ResultsLog(results).all();
+        List<CandidateRecord> before = new ResultsLog<>(results, CandidateRecord.class).all();
         assertTrue(before.size() >= 3 && before.size() < 8, "killed mid-way after " + before.size() + " candidates: "
                 + Files.readString(dir.resolve("sweep-child.log")));
 
@@ -184,7 +184,7 @@ class SweepTest {
         int code = ThawCli.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
         System.setProperty("thaw.cache.dir", dir.resolve("cache").toString());
         assertEquals(0, code, out.toString());
-        List<CandidateRecord> after = new ResultsLog(results).all();
+        List<CandidateRecord> after = new ResultsLog<>(results, CandidateRecord.class).all();
         assertEquals(8, after.size(), "none missing: " + out);
         assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 7), after.stream().map(CandidateRecord::index)
                 .collect(java.util.stream.Collectors.toSet()), "none twice");

@@ -1,0 +1,224 @@
+package dev.thaw.benchmarks.comparison;
+
+import dev.thaw.engine.data.DataSource;
+import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.Split;
+import dev.thaw.engine.data.SplitPlan;
+import dev.thaw.engine.data.Splitter;
+import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.run.RunResult;
+import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.tuning.ResultsLog;
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/**
+ * The FMNIST-AB protocol: which freeze strategy wins at which label budget?
+ *
+ * <p>Source task A = Fashion-MNIST classes 0–4, target task B = classes 5–9 (disjoint classes, real images). A
+ * backbone is pretrained on A once; then every strategy of the {@link ComparisonPlan} transfers it to B with each
+ * label budget and seed, for the same number of epochs, and is scored on B's test split. Each finished run is
+ * appended to {@code results.jsonl}, so a killed comparison continues where it stopped when run again with the same
+ * output folder; the report ({@code REPORT.md}, {@code report.html}, PNG charts) is rewritten after every run.
+ *
+ * <p>Run: {@code mvn -q compile exec:exec@bench -Dbench=comparison.StrategyComparison -Dbench.args="--model smallcnn"}
+ * ({@code --help} lists the options).
+ */
+public final class StrategyComparison {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What pretraining on task A produced (kept so that a resumed comparison reuses it). */
+    record Pretraining(String model, double accuracy, double seconds) {
+    }
+
+    private StrategyComparison() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> o = options(args);
+        if (o.containsKey("--help")) {
+            System.out.println(HELP);
+            return;
+        }
+        Backbone backbone = Backbones.get(o.getOrDefault("--model", "smallcnn"));
+        String input = o.getOrDefault("--input", backbone.name().equals("smallcnn") ? "1x28x28" : "3x32x32");
+        List<ComparisonPlan.Entry> strategies = ComparisonPlan.defaultStrategies(backbone);
+        if (o.containsKey("--strategies")) {
+            List<String> wanted = List.of(o.get("--strategies").split(","));
+            strategies = strategies.stream().filter(e -> wanted.contains(e.name())).toList();
+        }
+        ComparisonPlan plan = new ComparisonPlan(backbone.name(), input,
+                o.getOrDefault("--data", DataSource.FASHION_MNIST),
+                ComparisonPlan.parseBudgets(o.getOrDefault("--budgets", "10,20,100,all")),
+                Integer.parseInt(o.getOrDefault("--seeds", "3")),
+                Integer.parseInt(o.getOrDefault("--source-epochs", "4")),
+                Integer.parseInt(o.getOrDefault("--target-epochs", "10")),
+                Integer.parseInt(o.getOrDefault("--batch", "32")), strategies);
+        Path out = Path.of(o.getOrDefault("--out", "benchmarks/results/fmnist-ab-" + backbone.name()));
+        String note = o.getOrDefault("--note", "");
+        run(plan, out, "mvn -q compile exec:exec@bench -Dbench=comparison.StrategyComparison -Dbench.args=\""
+                + String.join(" ", args) + "\"", note, o.containsKey("--keep-models"));
+    }
+
+    static void run(ComparisonPlan plan, Path out, String command, String note, boolean keepModels)
+            throws IOException {
+        Files.createDirectories(out);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("plan.json").toFile(), plan);
+        Path runs = out.resolve("runs");
+        Path cache = out.resolve("cache");
+        // Features of every label budget and seed would otherwise pile up in the user's cache.
+        System.setProperty("thaw.cache.dir", cache.toAbsolutePath().toString());
+        long start = System.nanoTime();
+        TrainConfig base = TrainConfig.builder().data(plan.data()).model(plan.model()).input(plan.input())
+                .batch(plan.batch()).build();
+        Pretraining pre = pretrain(plan, base, out, runs);
+        ResultsLog<ComparisonRun> log = new ResultsLog<>(out.resolve("results.jsonl"), ComparisonRun.class);
+        Map<Integer, Integer> labelsPerClass = labelsPerClass(plan);
+        int total = plan.budgets().size() * plan.seeds() * plan.strategies().size();
+        int n = 0;
+        for (int budget : plan.budgets()) {
+            for (long seed = 1; seed <= plan.seeds(); seed++) {
+                for (ComparisonPlan.Entry e : plan.strategies()) {
+                    n++;
+                    long s = seed;
+                    if (log.find(r -> r.is(e.name(), budget, s)).isPresent()) {
+                        continue;
+                    }
+                    ComparisonRun r = transfer(plan, base, e, budget, seed, pre, runs, keepModels);
+                    log.append(r);
+                    System.out.printf(Locale.ROOT, "[%d/%d] %s, %s labels/class, seed %d: accuracy %.4f in %.0f s%n",
+                            n, total, e.name(), ComparisonPlan.budgetName(budget), seed, r.accuracy(), r.seconds());
+                    ComparisonReport.write(out, plan, pre, log.all(), labelsPerClass, command, note,
+                            (System.nanoTime() - start) / 1e9, false);
+                }
+            }
+        }
+        ComparisonReport.write(out, plan, pre, log.all(), labelsPerClass, command, note,
+                (System.nanoTime() - start) / 1e9, true);
+        deleteTree(cache);
+        System.out.println("report: " + out.resolve("REPORT.md"));
+    }
+
+    private static Pretraining pretrain(ComparisonPlan plan, TrainConfig base, Path out, Path runs)
+            throws IOException {
+        Path record = out.resolve("pretrain.json");
+        if (Files.exists(record)) {
+            Pretraining p = JSON.readValue(record.toFile(), Pretraining.class);
+            if (Files.exists(Path.of(p.model()))) {
+                System.out.printf(Locale.ROOT, "reusing the pretrained %s (source accuracy %.4f)%n", plan.model(),
+                        p.accuracy());
+                return p;
+            }
+        }
+        System.out.printf("pretraining %s on classes %s for %d epochs%n", plan.model(),
+                ComparisonPlan.SOURCE_CLASSES, plan.sourceEpochs());
+        RunResult r = FineTune.run(base.toBuilder().name("pretrain").weights("random").strategy("full").lr(1e-3)
+                .split(new SplitPlan(1, 0.15, 0.15, 0, ComparisonPlan.SOURCE_CLASSES)).epochs(plan.sourceEpochs())
+                .build(), runs, quiet());
+        Pretraining p = new Pretraining(r.directory().resolve("model.zip").toAbsolutePath().toString(),
+                r.evaluation().accuracy(), r.seconds());
+        JSON.writeValue(record.toFile(), p);
+        System.out.printf(Locale.ROOT, "source accuracy %.4f in %.0f s%n", p.accuracy(), p.seconds());
+        return p;
+    }
+
+    private static ComparisonRun transfer(ComparisonPlan plan, TrainConfig base, ComparisonPlan.Entry e, int budget,
+            long seed, Pretraining pre, Path runs, boolean keepModels) throws IOException {
+        TrainConfig config = base.toBuilder()
+                .name("b" + ComparisonPlan.budgetName(budget) + "-s" + seed + "-" + e.name().replace(':', '-'))
+                .weights(e.scratch() ? "random" : "thaw:" + pre.model())
+                .strategy(e.scratch() ? "full" : e.name()).lr(e.lr()).seed(seed).epochs(plan.targetEpochs())
+                .split(new SplitPlan(seed, 0.15, 0.15, budget, ComparisonPlan.TARGET_CLASSES)).build();
+        RunResult r = FineTune.run(config, runs, quiet());
+        if (!keepModels) {
+            // Results and metrics stay; 30 ResNet50 models would take 3 GB.
+            Files.deleteIfExists(r.directory().resolve("model.zip"));
+            deleteTree(r.directory().resolve("checkpoints"));
+        }
+        return new ComparisonRun(e.name(), e.depth(), budget, seed, r.evaluation().accuracy(),
+                r.evaluation().macroF1(), r.seconds(), r.trainableParams());
+    }
+
+    /** Labels per class each budget really means (for "all": what the training split holds). */
+    private static Map<Integer, Integer> labelsPerClass(ComparisonPlan plan) {
+        Map<Integer, Integer> m = new LinkedHashMap<>();
+        for (int b : plan.budgets()) {
+            if (b > 0) {
+                m.put(b, b);
+            } else {
+                DataSplits s = Splitter.split(DataSource.open(plan.data(), false),
+                        new SplitPlan(1, 0.15, 0.15, 0, ComparisonPlan.TARGET_CLASSES));
+                m.put(b, s.get(Split.TRAIN).size() / s.numClasses());
+            }
+        }
+        return m;
+    }
+
+    private static PrintWriter quiet() {
+        return new PrintWriter(new StringWriter());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.forEach(paths::add);
+        }
+        paths.sort(Comparator.reverseOrder());
+        for (Path p : paths) {
+            Files.delete(p);
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("--keep-models")) {
+                o.put(a, "");
+            } else if (KNOWN.contains(a) && i + 1 < args.length) {
+                o.put(a, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown or incomplete option '" + a + "'. " + HELP);
+            }
+        }
+        return o;
+    }
+
+    private static final List<String> KNOWN = List.of("--model", "--input", "--data", "--budgets", "--seeds",
+            "--source-epochs", "--target-epochs", "--batch", "--strategies", "--out", "--note");
+
+    private static final String HELP = """
+            StrategyComparison: the FMNIST-AB protocol (pretrain on Fashion-MNIST 0-4, transfer to 5-9).
+              --model NAME          smallcnn | vgg16 | resnet50 (default smallcnn)
+              --input CxHxW         input shape (default 1x28x28 for smallcnn, 3x32x32 otherwise)
+              --data SPEC           fashion-mnist (default; Debian's 70,000 images when installed, else the
+                                    bundled 10,000) or fashion-mnist-sample
+              --budgets LIST        labels per class, 'all' for every training image (default 10,20,100,all)
+              --seeds N             seeds 1..N per strategy and budget (default 3)
+              --source-epochs N     pretraining epochs on classes 0-4 (default 4)
+              --target-epochs N     epochs on classes 5-9, the same for every strategy (default 10)
+              --batch N             minibatch (default 32)
+              --strategies LIST     subset of: scratch, head, freeze:POINT..., full, two-phase, gradual,
+                                    discriminative (default: all)
+              --out DIR             output folder (default benchmarks/results/fmnist-ab-MODEL); re-running with
+                                    the same folder resumes
+              --note TEXT           a sentence for the report, e.g. how the protocol was scaled
+              --keep-models         keep every run's model.zip (deleted by default; results and metrics stay)""";
+}
