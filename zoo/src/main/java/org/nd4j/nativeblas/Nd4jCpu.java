@@ -27,9 +27,17 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
-        /** True when the loaded libnd4j was built with oneDNN (the {@code linux-x86_64-onednn} natives). */
+        /**
+         * True when the loaded libnd4j was built with oneDNN (the {@code linux-x86_64-onednn} natives). Looked up
+         * reflectively: under {@code -Pcuda} the CPU bindings are not on the classpath (DL4J only asks on CPU).
+         */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> env = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                return (Boolean) env.getMethod("isUseONEDNN").invoke(env.getMethod("getInstance").invoke(null));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
         }
     }
 }
