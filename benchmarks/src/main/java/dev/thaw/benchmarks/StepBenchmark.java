@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -65,6 +66,7 @@ public final class StepBenchmark {
         String peer = "/usr/bin/python3";
         Path out = Path.of("benchmarks/results/step.md");
         String child = null;
+        WorkspaceMode workspaces = WorkspaceMode.ENABLED;
         for (int i = 0; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--cases" -> cases = args[i + 1];
@@ -75,21 +77,22 @@ public final class StepBenchmark {
                 case "--peer" -> peer = args[i + 1];
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--child" -> child = args[i + 1];
+                case "--workspaces" -> workspaces = WorkspaceMode.valueOf(args[i + 1].toUpperCase());
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --cases "
                         + "model:size,..., --batch N, --warmup N, --steps N, --max-seconds S, --peer PYTHON|none, "
-                        + "--out FILE");
+                        + "--workspaces enabled|none, --out FILE");
             }
         }
         if (child != null) {
             String[] mcm = child.split(":");
             Result r = measure(Backbones.get(mcm[0]), Integer.parseInt(mcm[1]), mcm[2], batch, warmup, steps,
-                    maxSeconds);
+                    maxSeconds, workspaces);
             System.out.println(RESULT + new ObjectMapper().writeValueAsString(r));
             return;
         }
         int threads = Nd4j.getEnvironment().maxThreads();
-        String command = String.format("mvn -q compile exec:exec@bench -Dbench=StepBenchmark -Dbench.args=\"--cases %s "
-                + "--batch %d --warmup %d --steps %d --max-seconds %s\"", cases, batch, warmup, steps, maxSeconds);
+        String command = "mvn -q compile exec:exec@bench -Dbench=StepBenchmark -Dbench.args=\""
+                + String.join(" ", args) + "\"";
         System.out.printf("DL4J %s, ND4J threads %d, batch %d%n", Provenance.environment().get("dl4j"), threads, batch);
         List<Result> dl4j = new ArrayList<>();
         for (String c : cases.split(",")) {
@@ -138,7 +141,7 @@ public final class StepBenchmark {
     }
 
     static Result measure(Backbone backbone, int size, String mode, int batch, int warmup, int steps,
-            double maxSeconds) {
+            double maxSeconds, WorkspaceMode workspaces) {
         Memory.resetPeak();
         InputShape shape = InputShape.rgb(size);
         ComputationGraph graph = backbone.build(shape, 10, 1);
@@ -148,6 +151,9 @@ public final class StepBenchmark {
             b.setFeatureExtractor(backbone.freezePoints().resolve(LAST_STAGE.get(backbone.name())).vertex());
         }
         ComputationGraph net = b.build();
+        // DL4J's default, ENABLED, reuses activation memory across iterations; NONE allocates afresh (an experiment).
+        net.getConfiguration().setTrainingWorkspaceMode(workspaces);
+        net.getConfiguration().setInferenceWorkspaceMode(workspaces);
         Nd4j.getRandom().setSeed(1);
         INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {batch, 3, size, size}).muli(255));
         INDArray y = Nd4j.zeros(batch, 10);

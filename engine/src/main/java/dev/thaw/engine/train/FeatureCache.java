@@ -90,7 +90,10 @@ public final class FeatureCache {
         List<DataSet> batches = new ArrayList<>();
         data.reset();
         while (data.hasNext()) {
-            batches.add(helper.featurize(data.next()));
+            DataSet f = helper.featurize(data.next());
+            // The pipeline prefetches into a cyclic workspace: the batch's arrays (the labels are passed through
+            // as they are) are overwritten a few batches later, so keep copies.
+            batches.add(new DataSet(f.getFeatures().dup(), f.getLabels().dup()));
         }
         computed.incrementAndGet();
         DataSet all = DataSet.merge(batches);

@@ -4,12 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.engine.data.DataPipeline;
+import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.DecodeCache;
+import dev.thaw.engine.data.FashionMnist;
+import dev.thaw.engine.data.PipelineOptions;
+import dev.thaw.engine.data.Split;
+import dev.thaw.engine.data.SplitPlan;
+import dev.thaw.engine.data.Splitter;
+import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The cache of frozen-prefix features: a hit skips the frozen forward pass, any change of inputs misses. */
 class FeatureCacheTest {
@@ -60,5 +72,29 @@ class FeatureCacheTest {
         assertEquals(before + 4, cache.computed(), "other weights: new features");
         train(cache, TinyData.key(), "freeze:block2", 1e-2, 240, 5);
         assertEquals(before + 6, cache.computed(), "other freeze point: new features");
+    }
+
+    /**
+     * The pipeline prefetches into a cyclic workspace, so a batch's arrays are overwritten a few batches later:
+     * features and labels must be copied out, or a split of more batches than the prefetch queue holds comes back
+     * with other batches' labels (seen as a negative "loss" and poor accuracy on large label budgets).
+     */
+    @Test
+    void featuresOfManyBatchesKeepTheirOwnLabels() {
+        // 3,500 images in 110 batches of 32: the case that failed (20 batches of 16 did not show it)
+        DataSplits splits = Splitter.split(FashionMnist.bundled(), new SplitPlan(1, 0.15, 0.15, 0, "5-9"));
+        DataPipeline pipeline = new DataPipeline(splits, TinyData.SHAPE, TinyData.SMALL.normalization(),
+                PipelineOptions.DEFAULT.withBatchSize(32), new DecodeCache(null, 1L << 30));
+        List<INDArray> expected = new ArrayList<>();
+        DataSetIterator it = pipeline.evaluation(Split.TRAIN);
+        while (it.hasNext()) {
+            expected.add(it.next().getLabels().dup());
+        }
+        assertTrue(expected.size() > 12, "enough batches to cycle the prefetch workspace: " + expected.size());
+        ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 5, 5);
+        DataSet features = new FeatureCache(null).featurize(master, TinyData.SMALL.freezePoints().resolve("block2"),
+                TinyData.key(), pipeline, Split.TRAIN);
+        assertEquals(Nd4j.vstack(expected.toArray(new INDArray[0])), features.getLabels());
+        assertTrue(features.getFeatures().sumNumber().doubleValue() != 0);
     }
 }
