@@ -44,9 +44,12 @@ final class Memory {
         }
     }
 
-    /** Bytes JavaCPP (ND4J's off-heap arrays) holds now, in MB. */
+    /**
+     * Off-heap bytes JavaCPP tracks now (where ND4J's arrays live), in MB. Not {@code Pointer.physicalBytes()}: that
+     * is the whole process's resident set.
+     */
     static long offHeapMb() {
-        return Pointer.physicalBytes() >> 20;
+        return Pointer.totalBytes() >> 20;
     }
 
     static long heapUsedMb() {

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -26,7 +27,9 @@ public final class Charts {
                 true, false, false);
         XYPlot plot = chart.getXYPlot();
         if (logX) {
-            plot.setDomainAxis(new LogAxis(xLabel));
+            LogAxis axis = new LogAxis(xLabel);
+            axis.setNumberFormatOverride(new DecimalFormat("0.#####")); // 100, 0.001: not 10^2.0, 10^-3.0
+            plot.setDomainAxis(axis);
         }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {

@@ -75,10 +75,12 @@ final class ComparisonReport {
                 ComparisonPlan.SOURCE_CLASSES, ComparisonPlan.TARGET_CLASSES, plan.model(), plan.sourceEpochs(),
                 pre.accuracy(), pre.seconds(), plan.budgets().stream().map(ComparisonPlan::budgetName)
                         .collect(Collectors.joining(", ")), plan.targetEpochs(), plan.seeds()));
-        md.append(String.format(Locale.ROOT, "Data: `%s`. Machine: %s cores, %s, Java %s, DL4J %s (%s). Wall time "
-                        + "of the comparison: %.1f min (%d runs). Command: `%s`%n%n", plan.data(), env.get("cores"),
-                env.get("arch"), env.get("java"), env.get("dl4j"), env.get("nd4jBackend"), seconds / 60, runs.size(),
-                command));
+        double runSeconds = runs.stream().mapToDouble(ComparisonRun::seconds).sum();
+        md.append(String.format(Locale.ROOT, "Data: `%s`. Machine: %s cores, %s, Java %s, DL4J %s (%s). Run time: "
+                        + "%.1f min (pretraining %.0f s + %d transfer runs %.1f min; this invocation %.1f min). "
+                        + "Command: `%s`%n%n", plan.data(), env.get("cores"), env.get("arch"), env.get("java"),
+                env.get("dl4j"), env.get("nd4jBackend"), (pre.seconds() + runSeconds) / 60, pre.seconds(),
+                runs.size(), runSeconds / 60, seconds / 60, command));
         if (!note.isBlank()) {
             md.append("Scaling: ").append(note).append("\n\n");
         }
