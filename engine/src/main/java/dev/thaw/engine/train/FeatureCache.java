@@ -55,10 +55,16 @@ public final class FeatureCache {
         }
 
         String fileName() {
-            return "features-" + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
-                    + Sha256.hex(toString(), 20) + ".bin";
+            return "features-" + FORMAT + "-" + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_")
+                    + "-" + Sha256.hex(toString(), 20) + ".bin";
         }
     }
+
+    /**
+     * Bumped whenever entries written before were wrong, so that they are never read again: v2 because v1 files of
+     * splits with many batches hold labels that the prefetching pipeline had overwritten.
+     */
+    private static final String FORMAT = "v2";
 
     private final Path directory;
     private final AtomicInteger computed = new AtomicInteger();
