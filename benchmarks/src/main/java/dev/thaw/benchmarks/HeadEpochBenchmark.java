@@ -2,18 +2,13 @@ package dev.thaw.benchmarks;
 
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
-import dev.thaw.zoo.InputShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
-import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -62,19 +57,11 @@ public class HeadEpochBenchmark {
     @Setup(Level.Trial)
     public void build() {
         Backbone backbone = Backbones.get(model);
-        ComputationGraph base = backbone.build(InputShape.rgb(size), 10, 1);
-        frozen = new TransferLearning.GraphBuilder(base)
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Adam(1e-3)).seed(1).build())
-                .setFeatureExtractor(backbone.freezePoints().deepest().vertex()).build();
+        frozen = SyntheticWorkload.graph(backbone, size, backbone.freezePoints().deepest(), 1e-3);
         helper = new TransferLearningHelper(frozen.clone());
         Nd4j.getRandom().setSeed(1);
         for (int start = 0; start < images; start += 16) {
-            INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {16, 3, size, size}).muli(255));
-            INDArray y = Nd4j.zeros(16, 10);
-            for (int i = 0; i < 16; i++) {
-                y.putScalar(i, (start + i) % 10, 1.0);
-            }
-            DataSet batch = new DataSet(x, y);
+            DataSet batch = SyntheticWorkload.batch(backbone, size, 16, start);
             batches.add(batch);
             features.add(helper.featurize(batch));
         }

@@ -26,25 +26,6 @@ final class Memory {
     }
 
     /**
-     * Frees what earlier cases left (a GC lets ND4J's deallocator threads release off-heap arrays), then resets the
-     * peak resident set (VmHWM) to the current RSS, so that the next {@link #peakRssMb()} is the peak of what ran in
-     * between (Linux 4.0+; elsewhere the peak stays process-wide). What the JVM keeps of its heap still counts.
-     */
-    static void resetPeak() {
-        System.gc();
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not Linux: peaks stay process-wide
-        }
-    }
-
-    /**
      * Off-heap bytes JavaCPP tracks now (where ND4J's arrays live), in MB. Not {@code Pointer.physicalBytes()}: that
      * is the whole process's resident set.
      */

@@ -3,7 +3,7 @@ package dev.thaw.benchmarks;
 import dev.thaw.engine.run.Provenance;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
-import dev.thaw.zoo.InputShape;
+import dev.thaw.zoo.FreezePoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,12 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
-import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
@@ -34,16 +31,16 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * <p>Per case (model × input size) and mode: {@code forward} (inference), {@code full} (every layer trains) and
  * {@code last-stage} (frozen up to the last stage: ResNet50 {@code res4}, VGG16 {@code block4}; frozen layers still
  * run forward every step). One step is one minibatch (default 16 random images, Adam); the figure is the median of
- * the measured steps after warm-up, with images/s and the process's peak RSS for that mode (the high-water mark is
- * the peak resident set of a JVM that ran that one case and mode: each runs in its own child JVM, started with this
- * JVM's options, so that one case's memory neither inflates the next one's figure nor adds up to more than the
- * machine has, VGG16 at 224 px being near 20 GB). The graph is built with the backbone's own
- * {@link Backbone#build} and the same {@code TransferLearning} freezing Thaw trains with, so Thaw's speed defaults
+ * the measured steps after warm-up, with images/s and the peak RSS of a JVM that ran only that case and mode: each
+ * runs in its own child JVM, started with this JVM's options, so that one case's memory neither inflates the next
+ * one's figure nor adds up to more than the machine has (one JVM for all cases once passed 22 GB). The graph is built
+ * with the backbone's own {@link Backbone#build} and the same {@code TransferLearning} freezing Thaw trains with
+ * ({@link SyntheticWorkload}), so Thaw's speed defaults
  * apply here as they do in training. Afterwards the PyTorch peer ({@code benchmarks/peer/torch_step.py}) runs the
  * same cases with {@code torch.set_num_threads} equal to ND4J's threads, and the table shows DL4J / PyTorch.
  *
  * <p>Run: {@code mvn -q compile exec:exec@bench -Dbench=StepBenchmark -Dbench.args="--cases resnet50:32,resnet50:64"}
- * (defaults: all five cases, which take about an hour because of VGG16 at 224 px). {@code --peer none} skips PyTorch.
+ * (defaults: all five cases, about 15 minutes with the PyTorch peer). {@code --peer none} skips PyTorch.
  */
 public final class StepBenchmark {
 
@@ -142,25 +139,15 @@ public final class StepBenchmark {
 
     static Result measure(Backbone backbone, int size, String mode, int batch, int warmup, int steps,
             double maxSeconds, WorkspaceMode workspaces) {
-        Memory.resetPeak();
-        InputShape shape = InputShape.rgb(size);
-        ComputationGraph graph = backbone.build(shape, 10, 1);
-        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(graph)
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Adam(1e-4)).seed(1).build());
-        if ("last-stage".equals(mode)) {
-            b.setFeatureExtractor(backbone.freezePoints().resolve(LAST_STAGE.get(backbone.name())).vertex());
-        }
-        ComputationGraph net = b.build();
+        FreezePoint frozen = "last-stage".equals(mode)
+                ? backbone.freezePoints().resolve(LAST_STAGE.get(backbone.name())) : FreezePoint.NONE;
+        ComputationGraph net = SyntheticWorkload.graph(backbone, size, frozen, 1e-4);
         // DL4J's default, ENABLED, reuses activation memory across iterations; NONE allocates afresh (an experiment).
         net.getConfiguration().setTrainingWorkspaceMode(workspaces);
         net.getConfiguration().setInferenceWorkspaceMode(workspaces);
         Nd4j.getRandom().setSeed(1);
-        INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {batch, 3, size, size}).muli(255));
-        INDArray y = Nd4j.zeros(batch, 10);
-        for (int i = 0; i < batch; i++) {
-            y.putScalar(i, i % 10, 1.0);
-        }
-        DataSet ds = new DataSet(x, y);
+        DataSet ds = SyntheticWorkload.batch(backbone, size, batch, 0);
+        INDArray x = ds.getFeatures();
         double[] firstLoss = {Double.NaN};
         Runnable step = "forward".equals(mode) ? () -> net.outputSingle(x) : () -> {
             net.fit(ds);

@@ -2,16 +2,10 @@ package dev.thaw.benchmarks;
 
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
-import dev.thaw.zoo.FreezePoint;
-import dev.thaw.zoo.InputShape;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
-import org.deeplearning4j.nn.transferlearning.TransferLearning;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -62,22 +56,9 @@ public class TrainingStepBenchmark {
     @Setup(Level.Trial)
     public void build() {
         Backbone backbone = Backbones.get(model);
-        InputShape shape = InputShape.rgb(size);
-        ComputationGraph base = backbone.build(shape, 10, 1);
-        FreezePoint point = backbone.freezePoints().resolve(freeze);
-        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(base)
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Adam(1e-4)).seed(1).build());
-        if (!point.isNone()) {
-            b.setFeatureExtractor(point.vertex());
-        }
-        graph = b.build();
+        graph = SyntheticWorkload.graph(backbone, size, backbone.freezePoints().resolve(freeze), 1e-4);
         Nd4j.getRandom().setSeed(1);
-        INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {batch, 3, size, size}).muli(255));
-        INDArray y = Nd4j.zeros(batch, 10);
-        for (int i = 0; i < batch; i++) {
-            y.putScalar(i, i % 10, 1.0);
-        }
-        minibatch = new DataSet(x, y);
+        minibatch = SyntheticWorkload.batch(backbone, size, batch, 0);
     }
 
     /** One training step on a fixed minibatch. */

@@ -6,14 +6,17 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deleting and copying whole run folders, for restarting a candidate and exporting the best run. */
-final class FolderTree {
+/**
+ * Deleting and copying whole run folders: restarting a candidate, exporting the best run, clearing a comparison's
+ * per-run leftovers.
+ */
+public final class FolderTree {
 
     private FolderTree() {
     }
 
     /** Deletes {@code dir} and everything below it; nothing happens if it does not exist. */
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -25,7 +28,7 @@ final class FolderTree {
     }
 
     /** Copies {@code from} to {@code to}, leaving out the files inside folders named {@code skipFolder}. */
-    static void copy(Path from, Path to, String skipFolder) throws IOException {
+    public static void copy(Path from, Path to, String skipFolder) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());

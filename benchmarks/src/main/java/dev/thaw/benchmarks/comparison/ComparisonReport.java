@@ -104,6 +104,12 @@ final class ComparisonReport {
             return Cell.of(runs.stream().filter(r -> r.strategy().equals(strategy) && r.perClass() == budget)
                     .toList());
         }
+
+        /** Trainable parameters of a strategy (the same at every budget), if it has run at all. */
+        Optional<Long> params(String strategy) {
+            return plan.budgets().stream().map(b -> cell(strategy, b)).flatMap(Optional::stream).map(Cell::params)
+                    .findFirst();
+        }
     }
 
     private static String verdict(ComparisonPlan plan, Grid grid) {
@@ -158,9 +164,7 @@ final class ComparisonReport {
         plan.budgets().forEach(b -> sb.append(" wall time, ").append(ComparisonPlan.budgetName(b)).append("/class |"));
         sb.append("\n|---|---|").append("---|".repeat(plan.budgets().size())).append('\n');
         for (ComparisonPlan.Entry e : plan.strategies()) {
-            long params = plan.budgets().stream().map(b -> grid.cell(e.name(), b)).flatMap(Optional::stream)
-                    .mapToLong(Cell::params).findFirst().orElse(0);
-            sb.append(String.format(Locale.ROOT, "| %s | %,d |", e.name(), params));
+            sb.append(String.format(Locale.ROOT, "| %s | %,d |", e.name(), grid.params(e.name()).orElse(0L)));
             for (int b : plan.budgets()) {
                 sb.append(grid.cell(e.name(), b).map(c -> String.format(Locale.ROOT, " %.1f s |", c.seconds()))
                         .orElse(" — |"));
@@ -224,9 +228,8 @@ final class ComparisonReport {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         int budget = plan.budgets().get(plan.budgets().size() - 1);
         for (ComparisonPlan.Entry e : plan.strategies()) {
-            plan.budgets().stream().map(b -> grid.cell(e.name(), b)).flatMap(Optional::stream).findFirst()
-                    .ifPresent(c -> data.addValue(params ? c.params() : grid.cell(e.name(), budget)
-                            .map(Cell::seconds).orElse(0.0), params ? "trainable parameters" : "seconds", e.name()));
+            grid.params(e.name()).ifPresent(p -> data.addValue(params ? p : grid.cell(e.name(), budget)
+                    .map(Cell::seconds).orElse(0.0), params ? "trainable parameters" : "seconds", e.name()));
         }
         JFreeChart chart = ChartFactory.createBarChart(params ? "Trainable parameters per strategy"
                         : "Wall time per run, " + ComparisonPlan.budgetName(budget) + " labels/class", "strategy",

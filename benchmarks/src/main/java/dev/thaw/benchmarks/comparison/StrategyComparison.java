@@ -8,6 +8,7 @@ import dev.thaw.engine.data.Splitter;
 import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.RunResult;
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.tuning.FolderTree;
 import dev.thaw.tuning.ResultsLog;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
@@ -16,13 +17,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
@@ -109,7 +107,7 @@ public final class StrategyComparison {
         }
         ComparisonReport.write(out, plan, pre, log.all(), labelsPerClass, command, note,
                 (System.nanoTime() - start) / 1e9, true);
-        deleteTree(cache);
+        FolderTree.delete(cache);
         System.out.println("report: " + out.resolve("REPORT.md"));
     }
 
@@ -147,7 +145,7 @@ public final class StrategyComparison {
         if (!keepModels) {
             // Results and metrics stay; 30 ResNet50 models would take 3 GB.
             Files.deleteIfExists(r.directory().resolve("model.zip"));
-            deleteTree(r.directory().resolve("checkpoints"));
+            FolderTree.delete(r.directory().resolve("checkpoints"));
         }
         return new ComparisonRun(e.name(), e.depth(), budget, seed, r.evaluation().accuracy(),
                 r.evaluation().macroF1(), r.seconds(), r.trainableParams());
@@ -170,20 +168,6 @@ public final class StrategyComparison {
 
     private static PrintWriter quiet() {
         return new PrintWriter(new StringWriter());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.forEach(paths::add);
-        }
-        paths.sort(Comparator.reverseOrder());
-        for (Path p : paths) {
-            Files.delete(p);
-        }
     }
 
     private static Map<String, String> options(String[] args) {
