@@ -1,6 +1,8 @@
 package dev.thaw.tuning;
 
+import dev.thaw.engine.run.TrainConfig;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One line of a sweep's {@code results.jsonl}: a candidate trained to a budget, whatever the outcome.
@@ -13,6 +15,8 @@ import java.util.List;
  * @param lr          learning rate
  * @param updater     updater
  * @param batch       minibatch size
+ * @param headWidth   width of the dense layer added before the output (0: the backbone's own head)
+ * @param dropout     dropout probability of that layer
  * @param status      {@code ok} or {@code failed}
  * @param reason      why it failed (empty when ok)
  * @param valScores   validation accuracy after each epoch
@@ -23,9 +27,26 @@ import java.util.List;
  * @param runDir      the candidate's run folder
  */
 public record CandidateRecord(int index, int rung, int epochs, String strategy, String freeze, double lr,
-                              String updater, int batch, String status, String reason, List<Double> valScores,
-                              double score, double seconds, int featuresComputed, int featuresReused,
-                              String runDir) {
+                              String updater, int batch, int headWidth, double dropout, String status, String reason,
+                              List<Double> valScores, double score, double seconds, int featuresComputed,
+                              int featuresReused, String runDir) {
+
+    /** A record of a finished training of {@code config}, or of its failure ({@code reason} not empty). */
+    static CandidateRecord of(int index, int rung, TrainConfig config, String reason, List<Double> valScores,
+                              double seconds, int featuresComputed, int featuresReused, String runDir) {
+        boolean ok = reason.isEmpty();
+        return new CandidateRecord(index, rung, config.epochs(), config.strategy(),
+                CandidateRunner.freezeOf(config.strategy()), config.lr(), config.updater(), config.batch(),
+                config.headWidth(), config.dropout(), ok ? "ok" : "failed", reason, valScores,
+                !ok || valScores.isEmpty() ? Double.NaN : valScores.get(valScores.size() - 1), seconds,
+                featuresComputed, featuresReused, runDir);
+    }
+
+    /** The head it trained, as tables show it: the backbone's own, or the added dense layer. */
+    public String head() {
+        return headWidth == 0 ? "own" : String.format(Locale.ROOT, "dense %d, dropout %.2f", headWidth,
+                dropout);
+    }
 
     public boolean ok() {
         return "ok".equals(status);

@@ -54,21 +54,19 @@ final class CandidateRunner {
                 r = FineTune.run(config.toBuilder().name(name).build(), candidates, runLog);
             }
             List<Double> scores = r.history().stream().map(EpochMetrics::valAccuracy).toList();
-            record = new CandidateRecord(index, rung, config.epochs(), config.strategy(), freezeOf(config.strategy()),
-                    config.lr(), config.updater(), config.batch(), "ok", "", scores,
-                    scores.isEmpty() ? Double.NaN : scores.get(scores.size() - 1), seconds(start),
-                    r.featuresComputed(), r.featuresReused(), runDir.toString());
+            record = CandidateRecord.of(index, rung, config, "", scores, seconds(start), r.featuresComputed(),
+                    r.featuresReused(), runDir.toString());
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            record = new CandidateRecord(index, rung, config.epochs(), config.strategy(), freezeOf(config.strategy()),
-                    config.lr(), config.updater(), config.batch(), "failed", reason, List.of(), Double.NaN,
-                    seconds(start), 0, 0, runDir.toString());
+            record = CandidateRecord.of(index, rung, config, reason, List.of(), seconds(start), 0, 0,
+                    runDir.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the log of candidate " + name, e);
         }
         log.append(record);
-        out.printf("  c%03d rung %d  %-22s lr %.2e  %s  val acc %s  %.1f s  features: %d computed, %d reused%n",
-                index, rung, record.strategy(), record.lr(), record.ok() ? "ok    " : "FAILED",
+        out.printf("  c%03d rung %d  %-22s lr %.2e  head %s  %s  val acc %s  %.1f s  features: %d computed, %d "
+                        + "reused%n", index, rung, record.strategy(), record.lr(), record.head(),
+                record.ok() ? "ok    " : "FAILED",
                 record.ok() ? String.format("%.4f", record.score()) : "-", record.seconds(), record.featuresComputed(),
                 record.featuresReused());
         if (!record.ok()) {

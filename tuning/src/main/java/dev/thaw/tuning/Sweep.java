@@ -68,7 +68,8 @@ public final class Sweep {
             generator = new GridSearchCandidateGenerator(space, 1, GridSearchCandidateGenerator.Mode.Sequential,
                     null);
             int gridSize = spec.freeze().size() * gridLr.size() * spec.strategies().size() * spec.updaters().size()
-                    * spec.batchSizes().size();
+                    * spec.batchSizes().size() * Math.max(1, spec.headWidths().size())
+                    * Math.max(1, spec.dropouts().size());
             count = spec.maxCandidates() > 0 ? Math.min(spec.maxCandidates(), gridSize) : gridSize;
         } else {
             RandomSearchGenerator random = new RandomSearchGenerator(space, null);

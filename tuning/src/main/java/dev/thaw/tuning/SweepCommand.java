@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code thaw sweep}: which freeze depth and learning rate work best, searched with Arbiter. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Search freeze point x learning rate (and optionally strategy, updater, batch size) with "
+        description = {"Search freeze point x learning rate (and optionally strategy, updater, batch size, head "
+                + "width, dropout) with "
                 + "Arbiter. Every finished candidate is recorded at once; re-running the same command with the same "
                 + "--dir resumes, skipping finished candidates. Writes a ranked report with charts and exports the "
                 + "best run to DIR/best."},
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
                 "  sweep --dir sweeps/fm --classes 5-9 --per-class 20 --weights thaw:runs/pre/model.zip "
                         + "--freeze full,block2,block3,head --lr-count 3 --epochs 5",
                 "  sweep --dir sweeps/r --search random --candidates 20 --halving-eta 3 --min-epochs 1 --epochs 9",
+                "  sweep --dir sweeps/h --freeze head --lr-count 2 --head-widths 0,64,256 --dropouts 0,0.5",
                 "  sweep --dir sweeps/f --file sweep.yaml", "  sweep --dir sweeps/fm --report"})
 public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
 
@@ -77,6 +79,15 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
 
     @Option(names = "--batch-sizes", split = ",", description = "Batch sizes to try (default: --batch).")
     List<Integer> batchSizes;
+
+    @Option(names = "--head-widths", split = ",", paramLabel = "WIDTHS",
+            description = "Widths of a dense layer added before the output to try; 0 keeps the backbone's own head "
+                    + "(default: --head-width).")
+    List<Integer> headWidths;
+
+    @Option(names = "--dropouts", split = ",", paramLabel = "P",
+            description = "Dropout probabilities of that dense layer to try (default: --dropout).")
+    List<Double> dropouts;
 
     @Option(names = "--candidates", defaultValue = "0",
             description = "Stop after N candidates (default: the whole grid; required for random search without "
@@ -128,7 +139,7 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
             }
         }
         return new SweepSpec(points, lrMin, lrMax, strategies, updaters,
-                batchSizes == null ? List.of(base.batch()) : batchSizes, base.epochs(), search, lrCount, candidates,
+                batchSizes == null ? List.of(base.batch()) : batchSizes, headWidths, dropouts, base.epochs(), search, lrCount, candidates,
                 maxMinutes, data.seed(), halvingEta, minEpochs);
     }
 }

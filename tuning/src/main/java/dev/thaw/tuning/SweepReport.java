@@ -83,13 +83,13 @@ public final class SweepReport {
                 + "%.4f; exported to `best/` (use with `evaluate` and `predict`).%n%n", b.index(), b.strategy(),
                 b.lr(), b.score())));
         sb.append("![score vs learning rate](score-vs-lr.png)\n\n![heatmap](heatmap.png)\n\n");
-        sb.append("| rank | candidate | strategy | freeze | lr | updater | batch | epochs | val accuracy | time | "
-                + "features computed/reused | status |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| rank | candidate | strategy | freeze | lr | updater | batch | head | epochs | val accuracy | "
+                + "time | features computed/reused | status |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int rank = 1;
         for (CandidateRecord r : finals) {
-            sb.append(String.format(Locale.ROOT, "| %s | c%03d | %s | %s | %.2e | %s | %d | %d | %s | %.1f s | %d/%d | %s |%n",
-                    r.ok() ? String.valueOf(rank++) : "-", r.index(), r.strategy(), r.freeze(), r.lr(), r.updater(),
-                    r.batch(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score()) : "-",
+            sb.append(String.format(Locale.ROOT, "| %s | c%03d | %s | %s | %.2e | %s | %d | %s | %d | %s | %.1f s | "
+                            + "%d/%d | %s |%n", r.ok() ? String.valueOf(rank++) : "-", r.index(), r.strategy(),
+                    r.freeze(), r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score()) : "-",
                     r.seconds(), r.featuresComputed(), r.featuresReused(),
                     r.ok() ? "ok" : "failed: " + r.reason().replace("|", "/")));
         }
@@ -102,14 +102,14 @@ public final class SweepReport {
                 + "%.4f (exported to <code>best/</code>).</p>", b.index(), escape(b.strategy()), b.lr(), b.score())));
         sb.append("<img src=\"score-vs-lr.png\" alt=\"score vs learning rate\"> <img src=\"heatmap.png\" "
                 + "alt=\"heatmap\"><table><tr><th>rank</th><th>candidate</th><th>strategy</th><th>freeze</th>"
-                + "<th>lr</th><th>updater</th><th>batch</th><th>epochs</th><th>val accuracy</th><th>time (s)</th>"
+                + "<th>lr</th><th>updater</th><th>batch</th><th>head</th><th>epochs</th><th>val accuracy</th><th>time (s)</th>"
                 + "<th>status</th></tr>");
         int rank = 1;
         for (CandidateRecord r : finals) {
             sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>c%03d</td><td>%s</td><td>%s</td><td>%.2e</td>"
-                    + "<td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td></tr>",
+                    + "<td>%s</td><td>%d</td><td>%s</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td></tr>",
                     r.ok() ? String.valueOf(rank++) : "-", r.index(), escape(r.strategy()), escape(r.freeze()),
-                    r.lr(), r.updater(), r.batch(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score())
+                    r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score())
                             : "-", r.seconds(), r.ok() ? "ok" : "failed: " + escape(r.reason())));
         }
         return HtmlPage.of("Sweep report", sb.append("</table>").toString());

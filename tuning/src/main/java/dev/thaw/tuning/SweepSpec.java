@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.nd4j.shade.jackson.annotation.JsonIgnoreProperties;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.dataformat.yaml.YAMLFactory;
 
@@ -18,6 +19,10 @@ import org.nd4j.shade.jackson.dataformat.yaml.YAMLFactory;
  * @param strategies  strategy kinds to try: {@code freeze}, {@code two-phase}, {@code discriminative}
  * @param updaters    {@code adam} and/or {@code sgd}
  * @param batchSizes  minibatch sizes to try
+ * @param headWidths  widths of a new dense layer before the output to try (0: the backbone's own head); empty:
+ *                    the base configuration's {@code --head-width}
+ * @param dropouts    dropout probabilities of that dense layer to try; empty: the base configuration's
+ *                    {@code --dropout}
  * @param epochs      epochs per candidate (for successive halving: the most a candidate gets)
  * @param search      {@code grid} or {@code random}
  * @param gridLrCount learning rates per freeze point on a grid
@@ -30,7 +35,9 @@ import org.nd4j.shade.jackson.dataformat.yaml.YAMLFactory;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<String> strategies,
-                        List<String> updaters, List<Integer> batchSizes, int epochs, String search, int gridLrCount,
+                        List<String> updaters, List<Integer> batchSizes,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> headWidths,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> dropouts, int epochs, String search, int gridLrCount,
                         int maxCandidates, double maxMinutes, long seed, int halvingEta, int minEpochs) {
 
     public SweepSpec {
@@ -38,6 +45,17 @@ public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<St
         strategies = strategies == null || strategies.isEmpty() ? List.of("freeze") : List.copyOf(strategies);
         updaters = updaters == null || updaters.isEmpty() ? List.of("adam") : List.copyOf(updaters);
         batchSizes = batchSizes == null || batchSizes.isEmpty() ? List.of(32) : List.copyOf(batchSizes);
+        // Empty, not a default value: the base configuration decides, and sweep.json of a sweep that does not
+        // search these stays as it was before they existed, so such sweeps still resume.
+        headWidths = headWidths == null ? List.of() : List.copyOf(headWidths);
+        dropouts = dropouts == null ? List.of() : List.copyOf(dropouts);
+        if (headWidths.stream().anyMatch(w -> w < 0)) {
+            throw new IllegalArgumentException("head widths must be 0 (backbone's own head) or more, got "
+                    + headWidths);
+        }
+        if (dropouts.stream().anyMatch(d -> !(d >= 0 && d < 1))) {
+            throw new IllegalArgumentException("dropouts must be in [0, 1), got " + dropouts);
+        }
         search = search == null ? "grid" : search.toLowerCase();
         if (!search.equals("grid") && !search.equals("random")) {
             throw new IllegalArgumentException("search must be grid or random, got " + search);

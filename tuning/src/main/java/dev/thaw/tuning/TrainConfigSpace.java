@@ -14,7 +14,8 @@ import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterS
 
 /**
  * An Arbiter {@link ParameterSpace} whose values are whole {@link TrainConfig}s: Arbiter's generators pick a point
- * in the unit hypercube, the leaf spaces (freeze point, learning rate, strategy, updater, batch size) turn it into
+ * in the unit hypercube, the leaf spaces (freeze point, learning rate, strategy, updater, batch size, head width,
+ * dropout) turn it into
  * values, and each candidate is a new configuration built from the base one; the base is never changed.
  */
 final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
@@ -26,6 +27,8 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
     private final ParameterSpace<String> strategy;
     private final ParameterSpace<String> updater;
     private final ParameterSpace<Integer> batch;
+    private final ParameterSpace<Integer> headWidth;
+    private final ParameterSpace<Double> dropout;
 
     /**
      * @param gridLr learning rates for a grid search, evenly spaced in log space; null for log-uniform sampling
@@ -42,6 +45,8 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
         this.strategy = choice(spec.strategies());
         this.updater = choice(spec.updaters());
         this.batch = choice(spec.batchSizes());
+        this.headWidth = choice(spec.headWidths().isEmpty() ? List.of(base.headWidth()) : spec.headWidths());
+        this.dropout = choice(spec.dropouts().isEmpty() ? List.of(base.dropout()) : spec.dropouts());
     }
 
     /**
@@ -66,6 +71,8 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
     public TrainConfig getValue(double[] values) {
         String point = freeze.getValue(values);
         String kind = strategy.getValue(values);
+        // Dropout belongs to the added dense layer: with the backbone's own head (width 0) there is none to record.
+        int width = headWidth.getValue(values);
         String strategySpec = switch (kind) {
             case "freeze" -> point.equals("full") ? "full" : point.equals("head") ? "head" : "freeze:" + point;
             case "two-phase" -> "two-phase:1:" + (point.equals("full") ? "none" : point);
@@ -74,7 +81,8 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
                     + "': use freeze, two-phase or discriminative");
         };
         return SweepSpec.baseOf(base).strategy(strategySpec).lr(lr.getValue(values))
-                .updater(updater.getValue(values)).batch(batch.getValue(values)).epochs(epochs).build();
+                .updater(updater.getValue(values)).batch(batch.getValue(values)).headWidth(width)
+                .dropout(width == 0 ? 0 : dropout.getValue(values)).epochs(epochs).build();
     }
 
     @Override
@@ -85,7 +93,7 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
     @Override
     public List<ParameterSpace> collectLeaves() {
         List<ParameterSpace> leaves = new ArrayList<>();
-        for (ParameterSpace<?> s : List.of(freeze, lr, strategy, updater, batch)) {
+        for (ParameterSpace<?> s : getNestedSpaces().values()) {
             if (s.numParameters() > 0) {
                 leaves.add(s);
             }
@@ -101,6 +109,8 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
         m.put("strategy", strategy);
         m.put("updater", updater);
         m.put("batch", batch);
+        m.put("headWidth", headWidth);
+        m.put("dropout", dropout);
         return m;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.thaw.engine.cli.ThawCli;
 import dev.thaw.engine.data.SplitPlan;
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.Heads;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +51,8 @@ class SweepTest {
     }
 
     static SweepSpec grid(List<String> freeze, double lrMin, double lrMax, int lrCount, int epochs) {
-        return new SweepSpec(freeze, lrMin, lrMax, null, null, null, epochs, "grid", lrCount, 0, 0, 7, 0, 1);
+        return new SweepSpec(freeze, lrMin, lrMax, null, null, null, null, null, epochs, "grid", lrCount, 0, 0, 7, 0,
+                1);
     }
 
     private static String run(SweepSpec spec, TrainConfig base, Path sweepDir) {
@@ -89,6 +93,29 @@ class SweepTest {
     }
 
     @Test
+    void headWidthAndDropoutAreSearchedAndShareOneFeaturization() throws Exception {
+        Path d = dir.resolve("heads");
+        SweepSpec spec = new SweepSpec(List.of("head"), 1e-3, 1e-3, null, null, null, List.of(8, 16),
+                List.of(0.0, 0.5), 1, "grid", 1, 0, 0, 7, 0, 1);
+        String out = run(spec, base(1), d);
+        List<CandidateRecord> records = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
+        Set<String> combos = new HashSet<>();
+        for (CandidateRecord r : records) {
+            assertTrue(r.ok(), r.reason());
+            combos.add(r.headWidth() + "/" + r.dropout());
+            ComputationGraph g = ComputationGraph.load(Path.of(r.runDir(), "model.zip").toFile(), false);
+            DenseLayer dense = (DenseLayer) g.getLayer(Heads.DENSE).conf().getLayer();
+            assertEquals(r.headWidth(), dense.getNOut(), "the trained head has the recorded width");
+            assertEquals(r.dropout() > 0, dense.getIDropout() != null, "dropout only where recorded");
+        }
+        assertEquals(Set.of("8/0.0", "8/0.5", "16/0.0", "16/0.5"), combos, out);
+        // The head sits behind the frozen backbone: every candidate reads the same features (train + val).
+        assertEquals(2, records.stream().mapToInt(CandidateRecord::featuresComputed).sum(), out);
+        assertEquals(6, records.stream().mapToInt(CandidateRecord::featuresReused).sum(), out);
+        assertTrue(Files.readString(d.resolve("report.md")).contains("dense 16, dropout 0.50"));
+    }
+
+    @Test
     void aFailingCandidateIsRecordedAndTheSweepGoesOn() throws Exception {
         Path d = dir.resolve("failing");
         run(grid(List.of("full"), 1e-3, 1e9, 2, 1), base(1), d);
@@ -104,7 +131,7 @@ class SweepTest {
     @Test
     void randomSearchIsSeededAndLogUniform() {
         SweepSpec spec = new SweepSpec(List.of("full", "head"), 1e-4, 1e-1, List.of("freeze", "two-phase"), null,
-                List.of(16, 32), 2, "random", 0, 30, 0, 11, 0, 1);
+                List.of(16, 32), null, null, 2, "random", 0, 30, 0, 11, 0, 1);
         List<Double> lrs = new ArrayList<>();
         List<String> first = new ArrayList<>();
         for (int pass = 0; pass < 2; pass++) {
@@ -133,7 +160,7 @@ class SweepTest {
     void successiveHalvingPromotesTheBestAndContinuesTheirRuns() throws Exception {
         Path d = dir.resolve("halving");
         SweepSpec spec = new SweepSpec(List.of("full", "block2", "block3", "head"), 1e-3, 1e-2, null, null, null,
-                4, "random", 0, 6, 0, 5, 2, 1);
+                null, null, 4, "random", 0, 6, 0, 5, 2, 1);
         run(spec, base(4), d);
         List<CandidateRecord> records = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
         assertEquals(List.of(6L, 3L, 1L), List.of(records.stream().filter(r -> r.rung() == 0).count(),
