@@ -1,6 +1,7 @@
 package dev.thaw.benchmarks;
 
 import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.ConvCache;
 import dev.thaw.zoo.FreezePoint;
 import dev.thaw.zoo.InputShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,8 +14,8 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * What the step benchmarks train on: a backbone's graph (10 classes, seed 1) frozen up to a point the way Thaw
- * freezes it, with Adam, and minibatches of random RGB images. Random pixels cost the same arithmetic as real ones,
- * and ImageNet weights cannot be downloaded here.
+ * freezes it, with Adam and Thaw's {@link ConvCache} mode, and minibatches of random RGB images. Random pixels cost
+ * the same arithmetic as real ones, and ImageNet weights cannot be downloaded here.
  */
 final class SyntheticWorkload {
 
@@ -31,7 +32,7 @@ final class SyntheticWorkload {
         if (!frozen.isNone()) {
             b.setFeatureExtractor(frozen.vertex());
         }
-        return b.build();
+        return ConvCache.apply(b.build());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.thaw.engine.train;
 
 import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.ConvCache;
 import dev.thaw.zoo.FreezePoint;
 import dev.thaw.zoo.GraphParts;
 import java.util.List;
@@ -40,7 +41,7 @@ final class PhaseGraphs {
         if (phase.decayPerBlock() != 1) {
             applyBlockRates(graph, backbone, phase, optimizer, totalEpochs, totalIterations);
         }
-        return graph;
+        return ConvCache.apply(graph);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.thaw.engine.data.DataPipeline;
 import dev.thaw.engine.data.DataSplits;
 import dev.thaw.engine.data.Split;
 import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.ConvCache;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -101,6 +102,7 @@ public final class Trainer {
                 training.getConfiguration().setEpochCount(epoch);
                 if (featurized) {
                     helper = new TransferLearningHelper(training);
+                    ConvCache.apply(helper.unfrozenGraph());
                     trainFeatures = featuresOf(helper, phase, Split.TRAIN);
                     valFeatures = hasVal ? featuresOf(helper, phase, Split.VAL) : null;
                     trainIterator = null;

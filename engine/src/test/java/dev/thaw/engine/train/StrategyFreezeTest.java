@@ -78,6 +78,8 @@ class StrategyFreezeTest {
         assertEquals(1e-2 * 0.5, lr(g, "fc"), 1e-12);
         assertEquals(1e-2 * 0.25, lr(g, "block3_conv"), 1e-12);
         assertEquals(1e-2 * 0.0625, lr(g, "block1_bn"), 1e-12);
+        assertEquals(dev.thaw.zoo.ConvCache.DEFAULT, g.getConfiguration().getCacheMode(),
+                "the graph a phase trains keeps conv pre-activations for backprop");
     }
 
     private static double lr(ComputationGraph g, String layer) {
