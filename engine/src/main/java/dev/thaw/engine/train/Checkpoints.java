@@ -7,12 +7,22 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Fault tolerance for a run, kept apart from the user-facing model: after every epoch the training graph (with its
- * updater state) and a small state file are written, each beside its final name and moved into place, so a killed
- * run always finds the last complete epoch. {@code best.zip} holds the weights of the best validation epoch.
+ * Fault tolerance for a run, kept apart from the user-facing model: the training graph (with its updater state) and
+ * a small state file are written, each beside its final name and moved into place, so a killed run always finds a
+ * complete epoch. {@code best.zip} holds the weights of the best validation epoch.
+ *
+ * <p>Writes are paced by what they cost: a ResNet50 checkpoint is ~90 MB of deflated floats (about 3 s here, 8 s
+ * with Adam's state), while a head-only epoch from cached features takes 0.04 s. So an epoch's checkpoint is written
+ * once the training time since the last write reaches {@value #TRAINING_PER_WRITE} times what that write took
+ * (before the first write: what its size would take at {@value #WRITE_BYTES_PER_SECOND} bytes/s, the rate measured
+ * here), and whatever is pending is written at the end of each phase and of training. Checkpointing thus costs at
+ * most about a fifth of the training time, and a killed run loses at most that much training. The best epoch's
+ * weights wait in memory until the next write; when the best epoch is the last one, {@code best.zip} is a file copy
+ * of {@code last.zip} rather than a second serialization.
  */
 public final class Checkpoints {
 
@@ -27,23 +37,84 @@ public final class Checkpoints {
     public record State(int completedEpochs, int bestEpoch, double bestScore, int sinceBest) {
     }
 
-    private final Path dir;
+    /** Seconds of training per second of checkpoint writing, at least. */
+    static final double TRAINING_PER_WRITE = 4;
+    /** Deflating a checkpoint's floats: about 30 MB/s on this machine (87 MB ResNet50 checkpoints, 2.8 s each). */
+    static final double WRITE_BYTES_PER_SECOND = 30e6;
 
+    private final Path dir;
+    private final double trainingPerWrite;
+    private double writeSeconds;
+    private double unsavedSeconds;
+    private State pending;
+    private INDArray pendingBest;
+
+    /** Checkpoints paced by their cost (see the class comment). */
     public Checkpoints(Path dir) {
+        this(dir, TRAINING_PER_WRITE);
+    }
+
+    private Checkpoints(Path dir, double trainingPerWrite) {
         this.dir = dir;
+        this.trainingPerWrite = trainingPerWrite;
+    }
+
+    /** Checkpoints written after every epoch, whatever they cost. */
+    public static Checkpoints everyEpoch(Path dir) {
+        return new Checkpoints(dir, 0);
     }
 
     public Path directory() {
         return dir;
     }
 
-    void save(ComputationGraph training, State state) {
-        write(training, dir.resolve("last.zip"), true);
-        writeState(state);
+    /**
+     * Records a finished epoch of {@code training}; writes it now or later (see the class comment).
+     *
+     * @param best    whether this epoch is the best so far
+     * @param seconds how long the epoch took
+     */
+    void epochEnded(ComputationGraph training, State state, boolean best, double seconds) {
+        if (best) {
+            pendingBest = training.params().dup();
+        }
+        pending = state;
+        unsavedSeconds += seconds;
+        if (writeSeconds == 0) {
+            writeSeconds = training.numParams() * 4.0 / WRITE_BYTES_PER_SECOND;
+        }
+        if (unsavedSeconds >= trainingPerWrite * writeSeconds) {
+            flush(training);
+        }
     }
 
-    void saveBest(ComputationGraph training) {
-        write(training, dir.resolve("best.zip"), false);
+    /** Writes what {@link #epochEnded} has not yet written; call it before {@code training} is replaced. */
+    void flush(ComputationGraph training) {
+        if (pending == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        boolean bestIsLast = pending.bestEpoch() == pending.completedEpochs() - 1;
+        if (pendingBest != null && !bestIsLast) {
+            INDArray current = training.params().dup();
+            training.setParams(pendingBest);
+            write(training, dir.resolve("best.zip"), false);
+            training.setParams(current);
+        }
+        write(training, dir.resolve("last.zip"), true);
+        if (pendingBest != null && bestIsLast) {
+            copy(dir.resolve("last.zip"), dir.resolve("best.zip"));
+        }
+        pendingBest = null;
+        writeState(pending);
+        pending = null;
+        unsavedSeconds = 0;
+        writeSeconds = (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Epochs the checkpoint on disk holds (0 when there is none). */
+    int writtenEpochs() {
+        return state().map(State::completedEpochs).orElse(0);
     }
 
     public Optional<State> state() {
@@ -84,6 +155,16 @@ public final class Checkpoints {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void copy(Path from, Path to) {
+        try {
+            Path tmp = Files.createTempFile(dir, to.getFileName().toString(), ".part");
+            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write checkpoint " + to + ": " + e.getMessage(), e);
         }
     }
 

@@ -92,6 +92,7 @@ public final class Trainer {
             if (setUp) {
                 if (phase != current) {
                     if (training != null) {
+                        flush(training);
                         copyLayers(training, master);
                     }
                     training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(), settings.epochs(),
@@ -163,6 +164,7 @@ public final class Trainer {
             }
         }
         if (training != null) {
+            flush(training);
             copyLayers(training, master);
         }
         if (settings.patience() > 0 && checkpoints != null) {
@@ -177,12 +179,15 @@ public final class Trainer {
                 ? new Checkpoints.State(m.epoch() + 1, m.epoch(), m.valAccuracy(), 0)
                 : new Checkpoints.State(m.epoch() + 1, s.bestEpoch(), s.bestScore(), s.sinceBest() + 1);
         if (checkpoints != null) {
-            if (better) {
-                checkpoints.saveBest(training);
-            }
-            checkpoints.save(training, next);
+            checkpoints.epochEnded(training, next, better, m.seconds());
         }
         return next;
+    }
+
+    private void flush(ComputationGraph training) {
+        if (checkpoints != null) {
+            checkpoints.flush(training);
+        }
     }
 
     private boolean useFeatures(Phase phase) {
@@ -204,9 +209,10 @@ public final class Trainer {
 
     private double checkLoss(double loss, int epoch, int batch) {
         if (!Double.isFinite(loss)) {
+            int kept = checkpoints == null ? 0 : checkpoints.writtenEpochs();
             String where = checkpoints == null ? ""
-                    : epoch == 0 ? " No epoch had completed, so there is no checkpoint."
-                    : " The last good checkpoint (after epoch " + epoch + ") is kept in " + checkpoints.directory()
+                    : kept == 0 ? " No checkpoint had been written yet."
+                    : " The last good checkpoint (after epoch " + kept + ") is kept in " + checkpoints.directory()
                     + ".";
             throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch "
                     + (epoch + 1) + ", batch " + (batch + 1) + ". Lower --lr (now "
