@@ -77,6 +77,7 @@ final class ResNet50 implements Backbone {
     @Override
     public ComputationGraph build(InputShape input, int numClasses, long seed) {
         requireFits(input);
+        OneDnnIsa.chooseFor(input);
         ComputationGraphConfiguration.GraphBuilder g = zooModel(input, numClasses, seed).graphBuilder();
         g.removeVertex("avgpool").removeVertex("output")
                 .addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "res5c_branch")

@@ -66,6 +66,7 @@ final class Vgg16 implements Backbone {
     @Override
     public ComputationGraph build(InputShape input, int numClasses, long seed) {
         requireFits(input);
+        OneDnnIsa.chooseFor(input);
         ComputationGraph graph = new ComputationGraph(zooModel(input, numClasses, seed).conf());
         graph.init();
         return graph;
