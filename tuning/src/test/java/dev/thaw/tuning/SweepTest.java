@@ -109,9 +109,11 @@ class SweepTest {
             assertEquals(r.dropout() > 0, dense.getIDropout() != null, "dropout only where recorded");
         }
         assertEquals(Set.of("8/0.0", "8/0.5", "16/0.0", "16/0.5"), combos, out);
-        // The head sits behind the frozen backbone: every candidate reads the same features (train + val).
-        assertEquals(2, records.stream().mapToInt(CandidateRecord::featuresComputed).sum(), out);
-        assertEquals(6, records.stream().mapToInt(CandidateRecord::featuresReused).sum(), out);
+        // The head sits behind the frozen backbone: all four read the same features (train + val), computed at
+        // most once (another test of this class may have computed them already).
+        int computed = records.stream().mapToInt(CandidateRecord::featuresComputed).sum();
+        assertTrue(computed <= 2, out);
+        assertEquals(8 - computed, records.stream().mapToInt(CandidateRecord::featuresReused).sum(), out);
         assertTrue(Files.readString(d.resolve("report.md")).contains("dense 16, dropout 0.50"));
     }
 
