@@ -77,7 +77,8 @@ final class ResNet50 implements Backbone {
     @Override
     public ComputationGraph build(InputShape input, int numClasses, long seed) {
         requireFits(input);
-        OneDnnIsa.chooseFor(input);
+        // Winograd on the last stages' 1x1 and 2x2 maps: capped, 32 and 64 px steps ~20 % faster, 224 px slower
+        OneDnnIsa.chooseFor(input, 64);
         ComputationGraphConfiguration.GraphBuilder g = zooModel(input, numClasses, seed).graphBuilder();
         g.removeVertex("avgpool").removeVertex("output")
                 .addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "res5c_branch")

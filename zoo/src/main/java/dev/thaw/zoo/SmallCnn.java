@@ -68,7 +68,7 @@ final class SmallCnn implements Backbone {
     @Override
     public ComputationGraph build(InputShape input, int numClasses, long seed) {
         requireFits(input);
-        OneDnnIsa.chooseFor(input);
+        OneDnnIsa.chooseFor(input, 0); // not measured: oneDNN's own choice
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(1e-3))
