@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.thaw.zoo.ConvCache;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,35 +57,26 @@ public final class StepBenchmark {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        String cases = "resnet50:32,resnet50:64,resnet50:224,vgg16:64,vgg16:224";
-        int batch = 16;
-        int warmup = 2;
-        int steps = 5;
-        double maxSeconds = 120;
-        String peer = "/usr/bin/python3";
-        Path out = Path.of("benchmarks/results/step.md");
-        String child = null;
-        WorkspaceMode workspaces = WorkspaceMode.ENABLED;
-        for (int i = 0; i < args.length - 1; i += 2) {
-            switch (args[i]) {
-                case "--cases" -> cases = args[i + 1];
-                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
-                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
-                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
-                case "--max-seconds" -> maxSeconds = Double.parseDouble(args[i + 1]);
-                case "--peer" -> peer = args[i + 1];
-                case "--out" -> out = Path.of(args[i + 1]);
-                case "--child" -> child = args[i + 1];
-                case "--workspaces" -> workspaces = WorkspaceMode.valueOf(args[i + 1].toUpperCase());
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --cases "
-                        + "model:size,..., --batch N, --warmup N, --steps N, --max-seconds S, --peer PYTHON|none, "
-                        + "--workspaces enabled|none, --out FILE");
-            }
-        }
+        BenchmarkArgs a = new BenchmarkArgs(args, "--cases model:size,..., --batch N, --warmup N, --steps N, "
+                + "--max-seconds S, --peer PYTHON|none, --workspaces enabled|none, --cache-mode none|host|device, "
+                + "--out FILE", "--cases", "--batch", "--warmup", "--steps", "--max-seconds", "--peer", "--out",
+                "--child", "--workspaces", "--cache-mode");
+        String cases = a.get("--cases", "resnet50:32,resnet50:64,resnet50:224,vgg16:64,vgg16:224");
+        int batch = a.getInt("--batch", 16);
+        int warmup = a.getInt("--warmup", 2);
+        int steps = a.getInt("--steps", 5);
+        double maxSeconds = a.getDouble("--max-seconds", 120);
+        String peer = a.get("--peer", "/usr/bin/python3");
+        Path out = a.getPath("--out", "benchmarks/results/step.md");
+        String child = a.get("--child", null);
+        WorkspaceMode workspaces = WorkspaceMode.valueOf(a.get("--workspaces", "enabled").toUpperCase());
+        // null: Thaw's default (ConvCache); a value is an experiment against it
+        CacheMode cacheMode = a.get("--cache-mode", null) == null ? null
+                : CacheMode.valueOf(a.get("--cache-mode", null).toUpperCase());
         if (child != null) {
             String[] mcm = child.split(":");
             Result r = measure(Backbones.get(mcm[0]), Integer.parseInt(mcm[1]), mcm[2], batch, warmup, steps,
-                    maxSeconds, workspaces);
+                    maxSeconds, workspaces, cacheMode);
             System.out.println(RESULT + new ObjectMapper().writeValueAsString(r));
             return;
         }
@@ -138,13 +131,16 @@ public final class StepBenchmark {
     }
 
     static Result measure(Backbone backbone, int size, String mode, int batch, int warmup, int steps,
-            double maxSeconds, WorkspaceMode workspaces) {
+            double maxSeconds, WorkspaceMode workspaces, CacheMode cacheMode) {
         FreezePoint frozen = "last-stage".equals(mode)
                 ? backbone.freezePoints().resolve(LAST_STAGE.get(backbone.name())) : FreezePoint.NONE;
         ComputationGraph net = SyntheticWorkload.graph(backbone, size, frozen, 1e-4);
         // DL4J's default, ENABLED, reuses activation memory across iterations; NONE allocates afresh (an experiment).
         net.getConfiguration().setTrainingWorkspaceMode(workspaces);
         net.getConfiguration().setInferenceWorkspaceMode(workspaces);
+        if (cacheMode != null) { // an experiment against Thaw's default
+            ConvCache.apply(net, cacheMode);
+        }
         Nd4j.getRandom().setSeed(1);
         DataSet ds = SyntheticWorkload.batch(backbone, size, batch, 0);
         INDArray x = ds.getFeatures();
@@ -173,34 +169,13 @@ public final class StepBenchmark {
 
     private static Map<String, JsonNode> runPeer(String python, String cases, int batch, int warmup, int steps,
             double maxSeconds, int threads) throws IOException, InterruptedException {
-        Path script = Path.of("benchmarks/peer/torch_step.py");
-        List<String> cmd = List.of(python, script.toString(), "--json", "--cases", cases, "--batch",
-                String.valueOf(batch), "--warmup", String.valueOf(warmup), "--steps", String.valueOf(steps),
-                "--max-seconds", String.valueOf(maxSeconds), "--threads", String.valueOf(threads));
-        System.out.println("running the PyTorch peer: " + String.join(" ", cmd));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            System.out.println("PyTorch peer not run (" + e.getMessage() + "); install python3-torch and "
-                    + "python3-torchvision, or pass --peer /path/to/python3, or --peer none");
-            return Map.of();
-        }
+        List<JsonNode> lines = PythonPeer.run(python, "benchmarks/peer/torch_step.py", List.of("--json", "--cases",
+                cases, "--batch", String.valueOf(batch), "--warmup", String.valueOf(warmup), "--steps",
+                String.valueOf(steps), "--max-seconds", String.valueOf(maxSeconds), "--threads",
+                String.valueOf(threads)));
         Map<String, JsonNode> results = new LinkedHashMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("{")) {
-                    JsonNode n = json.readTree(line);
-                    results.put(key(n.get("model").asText(), n.get("size").asInt(), n.get("mode").asText()), n);
-                    System.out.println("pytorch " + line);
-                } else {
-                    System.out.println(line);
-                }
-            }
-        }
-        if (p.waitFor() != 0) {
-            System.out.println("PyTorch peer exited with " + p.exitValue() + " (is python3-torch installed?)");
+        for (JsonNode n : lines) {
+            results.put(key(n.get("model").asText(), n.get("size").asInt(), n.get("mode").asText()), n);
         }
         return results;
     }
