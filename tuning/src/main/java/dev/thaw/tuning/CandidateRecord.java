@@ -20,7 +20,8 @@ import java.util.Locale;
  * @param status      {@code ok} or {@code failed}
  * @param reason      why it failed (empty when ok)
  * @param valScores   validation accuracy after each epoch
- * @param score       final validation accuracy (the sweep maximizes it); NaN when failed
+ * @param score       validation accuracy of the epoch the candidate keeps as its model, its best so far (the sweep
+ *                    maximizes it); NaN when failed
  * @param seconds     wall time spent on this record's training
  * @param featuresComputed frozen-prefix featurizations computed (feature cache misses)
  * @param featuresReused   featurizations served from the cache
@@ -38,7 +39,8 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
         return new CandidateRecord(index, rung, config.epochs(), config.strategy(),
                 CandidateRunner.freezeOf(config.strategy()), config.lr(), config.updater(), config.batch(),
                 config.headWidth(), config.dropout(), ok ? "ok" : "failed", reason, valScores,
-                !ok || valScores.isEmpty() ? Double.NaN : valScores.get(valScores.size() - 1), seconds,
+                !ok || valScores.isEmpty() ? Double.NaN : valScores.stream().mapToDouble(v -> v).max().orElseThrow(),
+                seconds,
                 featuresComputed, featuresReused, runDir);
     }
 

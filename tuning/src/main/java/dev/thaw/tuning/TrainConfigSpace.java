@@ -21,6 +21,7 @@ import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterS
 final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
 
     private final TrainConfig base;
+    private final SweepSpec spec;
     private final int epochs;
     private final ParameterSpace<String> freeze;
     private final ParameterSpace<Double> lr;
@@ -35,6 +36,7 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
      */
     TrainConfigSpace(TrainConfig base, SweepSpec spec, List<Double> gridLr) {
         this.base = base;
+        this.spec = spec;
         this.epochs = spec.epochs();
         this.freeze = choice(spec.freeze());
         // Log-uniform: Arbiter's own distribution. On a grid, a discrete list of log-spaced values instead, because
@@ -80,7 +82,7 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
             default -> throw new IllegalArgumentException("unknown strategy kind '" + kind
                     + "': use freeze, two-phase or discriminative");
         };
-        return SweepSpec.baseOf(base).strategy(strategySpec).lr(lr.getValue(values))
+        return spec.baseOf(base).strategy(strategySpec).lr(lr.getValue(values))
                 .updater(updater.getValue(values)).batch(batch.getValue(values)).headWidth(width)
                 .dropout(width == 0 ? 0 : dropout.getValue(values)).epochs(epochs).build();
     }

@@ -71,6 +71,7 @@ class SweepTest {
         for (CandidateRecord r : records) {
             assertTrue(r.ok(), r.reason());
             assertEquals(2, r.valScores().size());
+            assertEquals(java.util.Collections.max(r.valScores()), r.score(), 1e-12, "scored by its kept best epoch");
             combos.add(r.freeze() + "@" + String.format("%.0e", r.lr()));
         }
         assertEquals(Set.of("full@1e-03", "full@1e-02", "block3@1e-03", "block3@1e-02", "head@1e-03",
