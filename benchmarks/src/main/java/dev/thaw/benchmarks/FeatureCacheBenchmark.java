@@ -46,18 +46,11 @@ public final class FeatureCacheBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        int epochs = 4;
-        String cases = "resnet50:64,vgg16:64,resnet50:224,vgg16:224";
-        Path out = Path.of("benchmarks/results/feature-cache.md");
-        for (int i = 0; i < args.length - 1; i += 2) {
-            switch (args[i]) {
-                case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
-                case "--cases" -> cases = args[i + 1];
-                case "--out" -> out = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --epochs N, --cases model:size,..., --out FILE");
-            }
-        }
+        BenchmarkArgs a = new BenchmarkArgs(args, "--epochs N, --cases model:size,..., --out FILE", "--epochs",
+                "--cases", "--out");
+        int epochs = a.getInt("--epochs", 4);
+        String cases = a.get("--cases", "resnet50:64,vgg16:64,resnet50:224,vgg16:224");
+        Path out = a.getPath("--out", "benchmarks/results/feature-cache.md");
         StringBuilder md = new StringBuilder();
         md.append("# Feature cache: head-training epoch cost, cached features vs frozen forward every epoch\n\n");
         md.append(String.format("Machine: %d cores, %s %s, Java %s. Command: `mvn -q compile exec:exec@bench "
