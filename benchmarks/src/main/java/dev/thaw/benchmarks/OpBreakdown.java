@@ -88,14 +88,8 @@ public final class OpBreakdown {
         String peer = a.get("--peer", "/usr/bin/python3");
         Path out = a.getPath("--out", "benchmarks/results/ops.md");
         int threads = Nd4j.getEnvironment().maxThreads();
-        List<Case> dl4j = new ArrayList<>();
-        for (String c : cases.split(",")) {
-            String[] ms = c.split(":");
-            Case r = measure(Backbones.get(ms[0]), Integer.parseInt(ms[1]), batch, warmup, steps);
-            System.out.printf(Locale.ROOT, "dl4j %s %d px: %.1f ms/step, %.1f ms profiled%n", r.model, r.size,
-                    r.stepMs, r.profiledStepMs);
-            dl4j.add(r);
-        }
+        // PyTorch first: started after this JVM had run its own cases, the peer once ran 30-40 % slower than alone
+        // (32 px step 154 vs 111 ms), the JVM's threads still busy beside it.
         Map<String, JsonNode> torch = new LinkedHashMap<>();
         if (!"none".equals(peer)) {
             for (JsonNode n : PythonPeer.run(peer, "benchmarks/peer/torch_ops.py", List.of("--cases", cases,
@@ -103,6 +97,14 @@ public final class OpBreakdown {
                     String.valueOf(steps), "--threads", String.valueOf(threads)))) {
                 torch.put(n.get("model").asText() + ":" + n.get("size").asInt(), n);
             }
+        }
+        List<Case> dl4j = new ArrayList<>();
+        for (String c : cases.split(",")) {
+            String[] ms = c.split(":");
+            Case r = measure(Backbones.get(ms[0]), Integer.parseInt(ms[1]), batch, warmup, steps);
+            System.out.printf(Locale.ROOT, "dl4j %s %d px: %.1f ms/step, %.1f ms profiled%n", r.model, r.size,
+                    r.stepMs, r.profiledStepMs);
+            dl4j.add(r);
         }
         String md = report(dl4j, torch, batch, threads, "mvn -q compile exec:exec@bench -Dbench=OpBreakdown "
                 + "-Dbench.args=\"" + String.join(" ", args) + "\"");
@@ -179,9 +181,10 @@ public final class OpBreakdown {
             for (String g : ORDER) {
                 Group d = c.groups.get(g);
                 JsonNode p = t == null ? null : t.get("groups").get(g);
-                String peerCols = p == null ? "— | — | — | —" : String.format(Locale.ROOT, "%s | %.1f | %s | %.1fx",
-                        count(p.get("calls").asDouble()), p.get("ms").asDouble(),
-                        perCall(p.get("ms").asDouble(), p.get("calls").asDouble()), d.ms / p.get("ms").asDouble());
+                double peerMs = p == null ? 0 : p.get("ms").asDouble();
+                String ratio = peerMs < 0.05 ? "—" : String.format(Locale.ROOT, "%.1fx", d.ms / peerMs);
+                String peerCols = p == null ? "— | — | — | —" : String.format(Locale.ROOT, "%s | %.1f | %s | %s",
+                        count(p.get("calls").asDouble()), peerMs, perCall(peerMs, p.get("calls").asDouble()), ratio);
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s |%n", g, count(d.calls), d.ms,
                         perCall(d.ms, d.calls), peerCols));
             }

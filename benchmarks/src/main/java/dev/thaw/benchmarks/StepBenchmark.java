@@ -53,7 +53,16 @@ public final class StepBenchmark {
     private StepBenchmark() {
     }
 
-    record Result(String model, int size, String mode, double seconds, int steps, long peakRssMb, double firstLoss) {
+    /** @param losses the loss after each training step, warm-up included (empty for {@code forward}) */
+    record Result(String model, int size, String mode, double seconds, int steps, long peakRssMb,
+                  List<Double> losses) {
+        double firstLoss() {
+            return losses.isEmpty() ? Double.NaN : losses.get(0);
+        }
+
+        double lastLoss() {
+            return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
+        }
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -92,8 +101,8 @@ public final class StepBenchmark {
                     continue;
                 }
                 System.out.printf(Locale.ROOT, "dl4j %s %d px %s: %.3f s/step (%d steps), %.1f img/s, peak RSS %d MB, "
-                        + "first loss %.4f%n", r.model, r.size, r.mode, r.seconds, r.steps, batch / r.seconds,
-                        r.peakRssMb, r.firstLoss);
+                        + "loss %.4f first, %.4f after %d steps%n", r.model, r.size, r.mode, r.seconds, r.steps,
+                        batch / r.seconds, r.peakRssMb, r.firstLoss(), r.lastLoss(), r.losses.size());
                 dl4j.add(r);
             }
         }
@@ -144,12 +153,10 @@ public final class StepBenchmark {
         Nd4j.getRandom().setSeed(1);
         DataSet ds = SyntheticWorkload.batch(backbone, size, batch, 0);
         INDArray x = ds.getFeatures();
-        double[] firstLoss = {Double.NaN};
+        List<Double> losses = new ArrayList<>();
         Runnable step = "forward".equals(mode) ? () -> net.outputSingle(x) : () -> {
             net.fit(ds);
-            if (Double.isNaN(firstLoss[0])) {
-                firstLoss[0] = net.score();
-            }
+            losses.add(net.score());
         };
         for (int i = 0; i < warmup; i++) {
             step.run();
@@ -164,7 +171,7 @@ public final class StepBenchmark {
         times.sort(Double::compare);
         int n = times.size();
         double median = n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
-        return new Result(backbone.name(), size, mode, median, n, Memory.peakRssMb(), firstLoss[0]);
+        return new Result(backbone.name(), size, mode, median, n, Memory.peakRssMb(), losses);
     }
 
     private static Map<String, JsonNode> runPeer(String python, String cases, int batch, int warmup, int steps,
