@@ -86,7 +86,8 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
     List<Integer> headWidths;
 
     @Option(names = "--dropouts", split = ",", paramLabel = "P",
-            description = "Dropout probabilities of that dense layer to try (default: --dropout).")
+            description = "Dropout probabilities of that dense layer to try (default: --dropout). A width-0 "
+                    + "candidate has no layer to drop: on a grid its dropout variants train the same head again.")
     List<Double> dropouts;
 
     @Option(names = "--candidates", defaultValue = "0",

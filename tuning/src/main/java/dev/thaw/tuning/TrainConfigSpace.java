@@ -22,7 +22,6 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
 
     private final TrainConfig base;
     private final SweepSpec spec;
-    private final int epochs;
     private final ParameterSpace<String> freeze;
     private final ParameterSpace<Double> lr;
     private final ParameterSpace<String> strategy;
@@ -37,7 +36,6 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
     TrainConfigSpace(TrainConfig base, SweepSpec spec, List<Double> gridLr) {
         this.base = base;
         this.spec = spec;
-        this.epochs = spec.epochs();
         this.freeze = choice(spec.freeze());
         // Log-uniform: Arbiter's own distribution. On a grid, a discrete list of log-spaced values instead, because
         // a grid over a continuous space is evenly spaced in the raw value.
@@ -84,7 +82,7 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
         };
         return spec.baseOf(base).strategy(strategySpec).lr(lr.getValue(values))
                 .updater(updater.getValue(values)).batch(batch.getValue(values)).headWidth(width)
-                .dropout(width == 0 ? 0 : dropout.getValue(values)).epochs(epochs).build();
+                .dropout(width == 0 ? 0 : dropout.getValue(values)).epochs(spec.epochs()).build();
     }
 
     @Override
