@@ -4,6 +4,7 @@ import dev.thaw.engine.run.Provenance;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.FreezePoint;
+import dev.thaw.zoo.OpTally;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,25 +13,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.profiler.OpProfiler;
-import org.nd4j.linalg.profiler.ProfilerConfig;
-import org.nd4j.linalg.profiler.data.StringAggregator;
 import org.nd4j.shade.jackson.databind.JsonNode;
 
 /**
  * Question: where does a full ResNet50 training step spend its time, op by op, in DL4J and in PyTorch on the same
  * cores, and does DL4J's gap come from the arithmetic or from a cost paid per op call?
  *
- * <p>DL4J side: ND4J's op profiler times every native op the step executes (DL4J's oneDNN layer helpers call
- * libnd4j's {@code conv2d}, {@code batchnorm}, … through the same executioner), summed per op name and grouped into
- * conv / batch-norm forward and backward, the Adam update, the other native ops, and what is left of the step's wall
- * time outside native ops (DL4J's Java: graph walk, workspaces, and the profiler's own bookkeeping). PyTorch side
+ * <p>DL4J side: ND4J's op profiler times every native op the step executes ({@link OpTally}), summed per op name
+ * and grouped into conv / batch-norm forward and backward, the Adam update, the other native ops, and what is left
+ * of the step's wall time outside native ops (DL4J's Java: graph walk, workspaces, and the profiler's own bookkeeping). PyTorch side
  * ({@code benchmarks/peer/torch_ops.py}): the same step under {@code torch.profiler}, self time per aten op, same
  * groups. Per group: calls per step, ms per step and µs per call; the per-call figure at 32 vs 64 px shows whether a
  * group's time follows the arithmetic (4× the pixels) or stays put (a fixed cost per call).
@@ -49,33 +43,12 @@ public final class OpBreakdown {
     private OpBreakdown() {
     }
 
-    /** Calls and nanoseconds per ND4J op name; ND4J's own aggregator keys custom ops by class only. */
-    private static final class ByOpName extends StringAggregator {
-        final Map<String, long[]> tally = new TreeMap<>();
-
-        @Override
-        public void putTime(String key, Op op, long nanos) {
-            add(op.opName(), nanos);
-        }
-
-        @Override
-        public void putTime(String key, CustomOp op, long nanos) {
-            add(op.opName(), nanos);
-        }
-
-        private void add(String name, long nanos) {
-            long[] t = tally.computeIfAbsent(name, k -> new long[2]);
-            t[0]++;
-            t[1] += nanos;
-        }
-    }
-
     /** One group of one case: per step. */
     record Group(double calls, double ms) {
     }
 
     record Case(String model, int size, double stepMs, double profiledStepMs, Map<String, Group> groups,
-                Map<String, long[]> ops, int steps) {
+                Map<String, OpTally.Op> ops, int steps) {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -123,30 +96,27 @@ public final class OpBreakdown {
         }
         double plain = medianStepMs(net, ds, steps);
 
-        ByOpName byName = new ByOpName();
-        OpProfiler.getInstance().reset();
-        OpProfiler.getInstance().setClassAggergator(byName);
-        Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
         long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            net.fit(ds);
-        }
+        OpTally tally = OpTally.during(() -> {
+            for (int i = 0; i < steps; i++) {
+                net.fit(ds);
+            }
+        });
         double profiled = (System.nanoTime() - t0) / 1e6 / steps;
-        Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
 
         Map<String, double[]> sums = new LinkedHashMap<>();
         ORDER.forEach(g -> sums.put(g, new double[2]));
         double opMs = 0;
-        for (Map.Entry<String, long[]> e : byName.tally.entrySet()) {
+        for (Map.Entry<String, OpTally.Op> e : tally.ops().entrySet()) {
             double[] s = sums.get(GROUPS.getOrDefault(e.getKey(), "other native ops"));
-            s[0] += e.getValue()[0] / (double) steps;
-            s[1] += e.getValue()[1] / 1e6 / steps;
-            opMs += e.getValue()[1] / 1e6 / steps;
+            s[0] += e.getValue().calls() / (double) steps;
+            s[1] += e.getValue().nanos() / 1e6 / steps;
+            opMs += e.getValue().nanos() / 1e6 / steps;
         }
         sums.get("outside native ops")[1] = profiled - opMs;
         Map<String, Group> groups = new LinkedHashMap<>();
         sums.forEach((g, s) -> groups.put(g, new Group(s[0], s[1])));
-        return new Case(backbone.name(), size, plain, profiled, groups, byName.tally, steps);
+        return new Case(backbone.name(), size, plain, profiled, groups, tally.ops(), steps);
     }
 
     private static double medianStepMs(ComputationGraph net, DataSet ds, int steps) {
@@ -156,8 +126,7 @@ public final class OpBreakdown {
             net.fit(ds);
             times.add((System.nanoTime() - t0) / 1e6);
         }
-        times.sort(Double::compare);
-        return (times.get((steps - 1) / 2) + times.get(steps / 2)) / 2;
+        return Median.of(times);
     }
 
     private static String report(List<Case> dl4j, Map<String, JsonNode> torch, int batch, int threads,
@@ -190,9 +159,9 @@ public final class OpBreakdown {
             }
             md.append("\nDL4J native ops by name (per step): ");
             List<String> parts = new ArrayList<>();
-            c.ops.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(12)
-                    .forEach(e -> parts.add(String.format(Locale.ROOT, "%s %.0f× %.1f ms", e.getKey(),
-                            e.getValue()[0] / (double) c.steps, e.getValue()[1] / 1e6 / c.steps)));
+            c.ops.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().nanos(), a.getValue().nanos()))
+                    .limit(12).forEach(e -> parts.add(String.format(Locale.ROOT, "%s %.0f× %.1f ms", e.getKey(),
+                            e.getValue().calls() / (double) c.steps, e.getValue().nanos() / 1e6 / c.steps)));
             md.append(String.join(", ", parts)).append(".\n\n");
         }
         return md.toString();

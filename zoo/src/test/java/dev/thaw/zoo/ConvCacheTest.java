@@ -4,41 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.profiler.OpProfiler;
-import org.nd4j.linalg.profiler.ProfilerConfig;
-import org.nd4j.linalg.profiler.data.StringAggregator;
 
 class ConvCacheTest {
 
     private static final Backbone SMALL = Backbones.get("smallcnn");
-
-    /** Counts native ops by name while ND4J's op profiler is on. */
-    private static final class OpCounts extends StringAggregator {
-        final Map<String, Integer> counts = new HashMap<>();
-
-        @Override
-        public void putTime(String key, Op op, long nanos) {
-            counts.merge(op.opName(), 1, Integer::sum);
-        }
-
-        @Override
-        public void putTime(String key, CustomOp op, long nanos) {
-            counts.merge(op.opName(), 1, Integer::sum);
-        }
-    }
 
     private static ComputationGraph graph(CacheMode mode) {
         ComputationGraph g = new TransferLearning.GraphBuilder(SMALL.build(InputShape.rgb(32), 4, 1))
@@ -49,30 +26,14 @@ class ConvCacheTest {
     }
 
     private static DataSet batch() {
-        Nd4j.getRandom().setSeed(5);
-        DataSet ds = new DataSet(SMALL.normalization().apply(Nd4j.rand(new int[] {8, 3, 32, 32}).muli(255)),
-                Nd4j.zeros(8, 4));
-        for (int i = 0; i < 8; i++) {
-            ds.getLabels().putScalar(i, i % 4, 1.0);
-        }
-        return ds;
+        return RandomBatch.of(SMALL, 4, 5);
     }
 
-    private static int convForwardsInOneStep(CacheMode mode) {
+    private static long convForwardsInOneStep(CacheMode mode) {
         ComputationGraph g = graph(mode);
         DataSet ds = batch();
         g.fit(ds); // the first fit creates the updater and workspaces
-        OpCounts counts = new OpCounts();
-        OpProfiler.getInstance().reset();
-        OpProfiler.getInstance().setClassAggergator(counts);
-        Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
-        try {
-            g.fit(ds);
-        } finally {
-            Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
-            OpProfiler.getInstance().setClassAggergator(new StringAggregator());
-        }
-        return counts.counts.getOrDefault("conv2d", 0);
+        return OpTally.during(() -> g.fit(ds)).calls("conv2d");
     }
 
     @Test

@@ -96,13 +96,7 @@ class LayerHelpersTest {
     }
 
     private static DataSet batch(Backbone backbone, int classes) {
-        Nd4j.getRandom().setSeed(3);
-        INDArray x = backbone.normalization().apply(Nd4j.rand(new int[] {8, 3, 32, 32}).muli(255));
-        INDArray y = Nd4j.zeros(8, classes);
-        for (int i = 0; i < 8; i++) {
-            y.putScalar(i, i % classes, 1.0);
-        }
-        return new DataSet(x, y);
+        return RandomBatch.of(backbone, classes, 3);
     }
 
     private static double[] losses(String disableHelpers) {
