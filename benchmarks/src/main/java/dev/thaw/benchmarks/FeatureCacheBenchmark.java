@@ -111,8 +111,6 @@ public final class FeatureCacheBenchmark {
         for (EpochMetrics m : history.subList(Math.min(1, history.size() - 1), history.size())) {
             t.add(m.seconds());
         }
-        t.sort(Double::compare);
-        int n = t.size();
-        return n % 2 == 1 ? t.get(n / 2) : (t.get(n / 2 - 1) + t.get(n / 2)) / 2;
+        return Median.of(t);
     }
 }

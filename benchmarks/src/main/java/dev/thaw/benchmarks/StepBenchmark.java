@@ -3,6 +3,7 @@ package dev.thaw.benchmarks;
 import dev.thaw.engine.run.Provenance;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.ConvCache;
 import dev.thaw.zoo.FreezePoint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.thaw.zoo.ConvCache;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -80,8 +80,8 @@ public final class StepBenchmark {
         String child = a.get("--child", null);
         WorkspaceMode workspaces = WorkspaceMode.valueOf(a.get("--workspaces", "enabled").toUpperCase());
         // null: Thaw's default (ConvCache); a value is an experiment against it
-        CacheMode cacheMode = a.get("--cache-mode", null) == null ? null
-                : CacheMode.valueOf(a.get("--cache-mode", null).toUpperCase());
+        String cacheModeName = a.get("--cache-mode", null);
+        CacheMode cacheMode = cacheModeName == null ? null : CacheMode.valueOf(cacheModeName.toUpperCase());
         if (child != null) {
             String[] mcm = child.split(":");
             Result r = measure(Backbones.get(mcm[0]), Integer.parseInt(mcm[1]), mcm[2], batch, warmup, steps,
@@ -168,10 +168,7 @@ public final class StepBenchmark {
             step.run();
             times.add((System.nanoTime() - t0) / 1e9);
         }
-        times.sort(Double::compare);
-        int n = times.size();
-        double median = n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
-        return new Result(backbone.name(), size, mode, median, n, Memory.peakRssMb(), losses);
+        return new Result(backbone.name(), size, mode, Median.of(times), times.size(), Memory.peakRssMb(), losses);
     }
 
     private static Map<String, JsonNode> runPeer(String python, String cases, int batch, int warmup, int steps,

@@ -1,5 +1,6 @@
 package dev.thaw.benchmarks.comparison;
 
+import dev.thaw.benchmarks.BenchmarkArgs;
 import dev.thaw.engine.data.DataSource;
 import dev.thaw.engine.data.DataSplits;
 import dev.thaw.engine.data.Split;
@@ -47,29 +48,29 @@ public final class StrategyComparison {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> o = options(args);
-        if (o.containsKey("--help")) {
+        BenchmarkArgs o = new BenchmarkArgs(args, HELP, List.of("--help", "--keep-models"), KNOWN);
+        if (o.has("--help")) {
             System.out.println(HELP);
             return;
         }
-        Backbone backbone = Backbones.get(o.getOrDefault("--model", "smallcnn"));
-        String input = o.getOrDefault("--input", backbone.name().equals("smallcnn") ? "1x28x28" : "3x32x32");
+        Backbone backbone = Backbones.get(o.get("--model", "smallcnn"));
+        String input = o.get("--input", backbone.name().equals("smallcnn") ? "1x28x28" : "3x32x32");
         List<ComparisonPlan.Entry> strategies = ComparisonPlan.defaultStrategies(backbone);
-        if (o.containsKey("--strategies")) {
-            List<String> wanted = List.of(o.get("--strategies").split(","));
+        if (o.has("--strategies")) {
+            List<String> wanted = List.of(o.get("--strategies", "").split(","));
             strategies = strategies.stream().filter(e -> wanted.contains(e.name())).toList();
         }
         ComparisonPlan plan = new ComparisonPlan(backbone.name(), input,
-                o.getOrDefault("--data", DataSource.FASHION_MNIST),
-                ComparisonPlan.parseBudgets(o.getOrDefault("--budgets", "10,20,100,all")),
-                Integer.parseInt(o.getOrDefault("--seeds", "3")),
-                Integer.parseInt(o.getOrDefault("--source-epochs", "4")),
-                Integer.parseInt(o.getOrDefault("--target-epochs", "10")),
-                Integer.parseInt(o.getOrDefault("--batch", "32")), strategies);
-        Path out = Path.of(o.getOrDefault("--out", "benchmarks/results/fmnist-ab-" + backbone.name()));
-        String note = o.getOrDefault("--note", "");
+                o.get("--data", DataSource.FASHION_MNIST),
+                ComparisonPlan.parseBudgets(o.get("--budgets", "10,20,100,all")),
+                o.getInt("--seeds", 3),
+                o.getInt("--source-epochs", 4),
+                o.getInt("--target-epochs", 10),
+                o.getInt("--batch", 32), strategies);
+        Path out = o.getPath("--out", "benchmarks/results/fmnist-ab-" + backbone.name());
+        String note = o.get("--note", "");
         run(plan, out, "mvn -q compile exec:exec@bench -Dbench=comparison.StrategyComparison -Dbench.args=\""
-                + String.join(" ", args) + "\"", note, o.containsKey("--keep-models"));
+                + String.join(" ", args) + "\"", note, o.has("--keep-models"));
     }
 
     static void run(ComparisonPlan plan, Path out, String command, String note, boolean keepModels)
@@ -168,21 +169,6 @@ public final class StrategyComparison {
 
     private static PrintWriter quiet() {
         return new PrintWriter(new StringWriter());
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("--keep-models")) {
-                o.put(a, "");
-            } else if (KNOWN.contains(a) && i + 1 < args.length) {
-                o.put(a, args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown or incomplete option '" + a + "'. " + HELP);
-            }
-        }
-        return o;
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--data", "--budgets", "--seeds",
