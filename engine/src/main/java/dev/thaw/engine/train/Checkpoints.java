@@ -75,16 +75,15 @@ public final class Checkpoints {
      * @param seconds how long the epoch took
      */
     void epochEnded(ComputationGraph training, State state, boolean best, double seconds) {
-        if (best) {
-            pendingBest = training.params().dup();
-        }
         pending = state;
         unsavedSeconds += seconds;
         if (writeSeconds == 0) {
             writeSeconds = training.numParams() * 4.0 / WRITE_BYTES_PER_SECOND;
         }
         if (unsavedSeconds >= trainingPerWrite * writeSeconds) {
-            flush(training);
+            flush(training); // a best epoch written now is last.zip's copy: no need to keep its weights
+        } else if (best) {
+            pendingBest = training.params().dup();
         }
     }
 
@@ -94,6 +93,8 @@ public final class Checkpoints {
             return;
         }
         long start = System.nanoTime();
+        // The last pending epoch being the best means its weights are the graph's own; otherwise a best epoch
+        // among the pending ones waits in pendingBest (null: best.zip on disk is still the best).
         boolean bestIsLast = pending.bestEpoch() == pending.completedEpochs() - 1;
         if (pendingBest != null && !bestIsLast) {
             INDArray current = training.params().dup();
@@ -102,7 +103,7 @@ public final class Checkpoints {
             training.setParams(current);
         }
         write(training, dir.resolve("last.zip"), true);
-        if (pendingBest != null && bestIsLast) {
+        if (bestIsLast) {
             copy(dir.resolve("last.zip"), dir.resolve("best.zip"));
         }
         pendingBest = null;
