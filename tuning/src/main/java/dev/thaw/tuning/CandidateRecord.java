@@ -39,8 +39,7 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
         return new CandidateRecord(index, rung, config.epochs(), config.strategy(),
                 CandidateRunner.freezeOf(config.strategy()), config.lr(), config.updater(), config.batch(),
                 config.headWidth(), config.dropout(), ok ? "ok" : "failed", reason, valScores,
-                !ok || valScores.isEmpty() ? Double.NaN : valScores.stream().mapToDouble(v -> v).max().orElseThrow(),
-                seconds,
+                ok ? valScores.stream().mapToDouble(v -> v).max().orElse(Double.NaN) : Double.NaN, seconds,
                 featuresComputed, featuresReused, runDir);
     }
 

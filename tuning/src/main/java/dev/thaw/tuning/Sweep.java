@@ -65,11 +65,10 @@ public final class Sweep {
         CandidateGenerator generator;
         int count;
         if (gridLr != null) {
-            generator = new GridSearchCandidateGenerator(space, 1, GridSearchCandidateGenerator.Mode.Sequential,
-                    null);
-            int gridSize = spec.freeze().size() * gridLr.size() * spec.strategies().size() * spec.updaters().size()
-                    * spec.batchSizes().size() * Math.max(1, spec.headWidths().size())
-                    * Math.max(1, spec.dropouts().size());
+            GridSearchCandidateGenerator grid = new GridSearchCandidateGenerator(space, 1,
+                    GridSearchCandidateGenerator.Mode.Sequential, null);
+            generator = grid;
+            int gridSize = grid.getTotalNumCandidates();
             count = spec.maxCandidates() > 0 ? Math.min(spec.maxCandidates(), gridSize) : gridSize;
         } else {
             RandomSearchGenerator random = new RandomSearchGenerator(space, null);

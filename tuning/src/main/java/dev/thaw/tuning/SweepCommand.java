@@ -140,7 +140,7 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
             }
         }
         return new SweepSpec(points, lrMin, lrMax, strategies, updaters,
-                batchSizes == null ? List.of(base.batch()) : batchSizes, headWidths, dropouts, base.epochs(), search, lrCount, candidates,
-                maxMinutes, data.seed(), halvingEta, minEpochs);
+                batchSizes == null ? List.of(base.batch()) : batchSizes, headWidths, dropouts, base.epochs(), search,
+                lrCount, candidates, maxMinutes, data.seed(), halvingEta, minEpochs);
     }
 }

@@ -89,8 +89,8 @@ public final class SweepReport {
         for (CandidateRecord r : finals) {
             sb.append(String.format(Locale.ROOT, "| %s | c%03d | %s | %s | %.2e | %s | %d | %s | %d | %s | %.1f s | "
                             + "%d/%d | %s |%n", r.ok() ? String.valueOf(rank++) : "-", r.index(), r.strategy(),
-                    r.freeze(), r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score()) : "-",
-                    r.seconds(), r.featuresComputed(), r.featuresReused(),
+                    r.freeze(), r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), score(r), r.seconds(),
+                    r.featuresComputed(), r.featuresReused(),
                     r.ok() ? "ok" : "failed: " + r.reason().replace("|", "/")));
         }
         return sb.toString();
@@ -102,17 +102,22 @@ public final class SweepReport {
                 + "%.4f (exported to <code>best/</code>).</p>", b.index(), escape(b.strategy()), b.lr(), b.score())));
         sb.append("<img src=\"score-vs-lr.png\" alt=\"score vs learning rate\"> <img src=\"heatmap.png\" "
                 + "alt=\"heatmap\"><table><tr><th>rank</th><th>candidate</th><th>strategy</th><th>freeze</th>"
-                + "<th>lr</th><th>updater</th><th>batch</th><th>head</th><th>epochs</th><th>val accuracy</th><th>time (s)</th>"
-                + "<th>status</th></tr>");
+                + "<th>lr</th><th>updater</th><th>batch</th><th>head</th><th>epochs</th><th>val accuracy</th>"
+                + "<th>time (s)</th><th>status</th></tr>");
         int rank = 1;
         for (CandidateRecord r : finals) {
             sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>c%03d</td><td>%s</td><td>%s</td><td>%.2e</td>"
                     + "<td>%s</td><td>%d</td><td>%s</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td></tr>",
                     r.ok() ? String.valueOf(rank++) : "-", r.index(), escape(r.strategy()), escape(r.freeze()),
-                    r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), r.ok() ? String.format(Locale.ROOT, "%.4f", r.score())
-                            : "-", r.seconds(), r.ok() ? "ok" : "failed: " + escape(r.reason())));
+                    r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), score(r), r.seconds(),
+                    r.ok() ? "ok" : "failed: " + escape(r.reason())));
         }
         return HtmlPage.of("Sweep report", sb.append("</table>").toString());
+    }
+
+    /** The score as tables show it: 4 decimals, or "-" for a failed candidate. */
+    private static String score(CandidateRecord r) {
+        return r.ok() ? String.format(Locale.ROOT, "%.4f", r.score()) : "-";
     }
 
     private static String escape(String s) {

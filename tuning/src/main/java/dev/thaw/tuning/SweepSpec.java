@@ -37,8 +37,8 @@ import org.nd4j.shade.jackson.dataformat.yaml.YAMLFactory;
 public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<String> strategies,
                         List<String> updaters, List<Integer> batchSizes,
                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> headWidths,
-                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> dropouts, int epochs, String search, int gridLrCount,
-                        int maxCandidates, double maxMinutes, long seed, int halvingEta, int minEpochs) {
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> dropouts, int epochs, String search,
+                        int gridLrCount, int maxCandidates, double maxMinutes, long seed, int halvingEta, int minEpochs) {
 
     public SweepSpec {
         freeze = List.copyOf(freeze);
