@@ -48,6 +48,14 @@ public interface Backbone {
         return Set.of();
     }
 
+    /**
+     * Whether the graph is built in torchvision's layout with torchvision's module names as vertex names, so that
+     * a PyTorch state_dict loads into it ({@code --weights torchvision:FILE.pth}).
+     */
+    default boolean readsTorchvisionStateDicts() {
+        return false;
+    }
+
     /** The DL4J zoo model whose ImageNet weights fit this backbone, if DL4J publishes any. */
     default Optional<ZooModel<?>> imagenetZooModel() {
         return Optional.empty();

@@ -14,6 +14,8 @@ public final class Backbones {
         register(new SmallCnn());
         register(new Vgg16());
         register(new ResNet50());
+        register(TorchvisionResNet.resnet18());
+        register(TorchvisionResNet.resnet50());
     }
 
     private Backbones() {

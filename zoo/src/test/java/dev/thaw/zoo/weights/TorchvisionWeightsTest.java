@@ -1,0 +1,100 @@
+package dev.thaw.zoo.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.InputShape;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The {@code torchvision:} weight source and its .pth reader on good, foreign and hostile files. */
+class TorchvisionWeightsTest {
+
+    @TempDir
+    Path dir;
+
+    /** A zip laid out as torch.save writes it, holding {@code pickle} as data.pkl. */
+    private Path pth(String name, byte[] pickle) throws IOException {
+        Path file = dir.resolve(name);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("archive/data.pkl"));
+            zip.write(pickle);
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void refusesAPickleThatNamesAnyOtherGlobal() throws IOException {
+        // protocol 0: os.system('touch PWNED'), what a hostile .pth would run on a plain unpickler
+        Path evil = pth("evil.pth", "cos\nsystem\n(S'touch PWNED'\ntR.".getBytes(StandardCharsets.ISO_8859_1));
+        WeightsException e = assertThrows(WeightsException.class, () -> StateDict.read(evil));
+        assertTrue(e.getMessage().contains("os.system") && e.getMessage().contains("state_dict()"), e.getMessage());
+        assertTrue(Files.notExists(Path.of("PWNED")));
+    }
+
+    @Test
+    void refusesAPickleThatIsNotADictOfTensors() throws IOException {
+        Path list = pth("list.pth", "(lp0\nI1\naI2\na.".getBytes(StandardCharsets.ISO_8859_1)); // [1, 2]
+        WeightsException e = assertThrows(WeightsException.class, () -> StateDict.read(list));
+        assertTrue(e.getMessage().contains("does not hold a state_dict"), e.getMessage());
+    }
+
+    @Test
+    void refusesAFileThatIsNotAZipNamingTheFormat() throws IOException {
+        Path legacy = dir.resolve("legacy.pth");
+        try (OutputStream out = Files.newOutputStream(legacy)) {
+            out.write(new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10}); // the legacy format's magic-number start
+        }
+        WeightsException e = assertThrows(WeightsException.class, () -> StateDict.read(legacy));
+        assertTrue(e.getMessage().contains("zip format"), e.getMessage());
+    }
+
+    @Test
+    void refusesBackbonesNotInTorchvisionLayout() {
+        WeightsException e = assertThrows(WeightsException.class, () -> new TorchvisionWeights(dir.resolve("x.pth"))
+                .load(Backbones.get("resnet50"), InputShape.rgb(32), 5, 1));
+        assertTrue(e.getMessage().contains("resnet50-tv"), e.getMessage());
+    }
+
+    @Test
+    void parsesTheWeightsFlag() {
+        assertEquals("torchvision:a/b.pth", WeightSource.parse("torchvision:a/b.pth").describe());
+        assertEquals("torchvision:b.pth", WeightSource.parse("b.pth").describe());
+    }
+
+    @Test
+    void readsFloat16FilesAndReinitializesAHeadOfAnotherSize() throws Exception {
+        TorchReference ref = TorchReference.generate("resnet18", 32, 2, dir);
+        ComputationGraph full = new TorchvisionWeights(ref.file("model.pth"))
+                .load(Backbones.get("resnet18"), InputShape.rgb(32), 10, 1).graph();
+        LoadedModel half = new TorchvisionWeights(ref.file("model-half.pth"))
+                .load(Backbones.get("resnet18"), InputShape.rgb(32), 3, 1);
+        assertEquals(List.of("fc"), half.reinitialized(), "a 3-class head cannot take the 10-class fc");
+        INDArray a = full.getLayer("layer3.1.conv2").params();
+        INDArray b = half.graph().getLayer("layer3.1.conv2").params();
+        double d = TorchReference.relativeDifference(b, a);
+        assertTrue(d > 0 && d < 1e-3, "float16 holds about 3 decimal digits: " + d);
+    }
+
+    @Test
+    void refusesAFileOfAnotherArchitectureNamingAKey() throws Exception {
+        TorchReference ref = TorchReference.generate("resnet18", 32, 2, dir);
+        WeightsException e = assertThrows(WeightsException.class, () -> new TorchvisionWeights(ref.file("model.pth"))
+                .load(Backbones.get("resnet50-tv"), InputShape.rgb(32), 10, 1));
+        assertTrue(e.getMessage().contains("layer1.0.conv1.weight") && e.getMessage().contains("--model"),
+                e.getMessage());
+    }
+}
