@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -85,11 +86,27 @@ final class ResNet50 implements Backbone {
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
                         .nOut(numClasses).activation(Activation.SOFTMAX).build(), "avgpool")
                 .setOutputs("output");
+        keepStageTwoResolution(g);
         ComputationGraphConfiguration conf = g.build();
         withoutRegularization(conf);
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return graph;
+    }
+
+    /**
+     * DL4J's zoo ResNet50 downsamples at the start of stage 2 (stride 2 on {@code res2a_branch2a} and
+     * {@code res2a_branch1}); Keras' ResNet50, which DL4J's ImageNet weights were converted from, and every other
+     * ResNet keep stride 1 there (the stem's max pooling has just halved the maps). With the extra stride every map
+     * after the stem is half as wide: at 32 px stages 4 and 5 run on 1×1 maps, where their 3×3 convolutions see only
+     * their centre tap and BatchNorm's training statistics come from the batch alone. Parameter shapes do not depend
+     * on strides, so every weight file still loads. Measured in benchmarks/results/parity.md.
+     */
+    private static void keepStageTwoResolution(ComputationGraphConfiguration.GraphBuilder g) {
+        for (String vertex : List.of("res2a_branch2a", "res2a_branch1")) {
+            LayerVertex v = (LayerVertex) g.getVertices().get(vertex);
+            ((ConvolutionLayer) v.getLayerConf().getLayer()).setStride(new int[] {1, 1});
+        }
     }
 
     /**

@@ -23,8 +23,14 @@ public record LearningRate(double base, String schedule) {
 
     /**
      * The schedule for a run of {@code totalIterations} minibatches over {@code epochs} epochs, scaled by
-     * {@code scale} (for later phases and lower blocks); null for a constant rate.
+     * {@code scale} (for later phases and lower blocks), for a phase that starts at {@code startIteration} and
+     * {@code startEpoch} and counts its own steps from 0; null for a constant rate.
      */
+    ISchedule toSchedule(double scale, int epochs, long totalIterations, long startIteration, int startEpoch) {
+        ISchedule run = toSchedule(scale, epochs, totalIterations);
+        return run == null || startIteration == 0 && startEpoch == 0 ? run : new Shifted(run, startIteration, startEpoch);
+    }
+
     ISchedule toSchedule(double scale, int epochs, long totalIterations) {
         double lr = base * scale;
         return switch (schedule) {
@@ -33,6 +39,23 @@ public record LearningRate(double base, String schedule) {
             case "one-cycle" -> new Curve(lr, totalIterations, 0.3);
             default -> null;
         };
+    }
+
+    /**
+     * A run-long schedule seen from a phase that starts at {@code iterations}/{@code epochs} into the run. Each phase
+     * trains with a fresh updater whose step count starts at 0 (so that Adam's bias correction, which DL4J computes
+     * from the iteration count, is right for its fresh moments), while the rate still follows the whole run's curve.
+     */
+    record Shifted(ISchedule run, long iterations, int epochs) implements ISchedule {
+        @Override
+        public double valueAt(int iteration, int epoch) {
+            return run.valueAt(Math.toIntExact(iteration + iterations), epoch + epochs);
+        }
+
+        @Override
+        public ISchedule clone() {
+            return new Shifted(run.clone(), iterations, epochs);
+        }
     }
 
     /** Cosine decay from the peak, after an optional linear warm-up; DL4J M2.1 ships neither shape. */

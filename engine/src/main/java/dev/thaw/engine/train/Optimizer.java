@@ -18,9 +18,12 @@ public record Optimizer(String updater, LearningRate learningRate, double weight
         }
     }
 
-    /** A fresh updater at {@code scale} × the base rate, following the schedule over the run. */
-    IUpdater build(double scale, int epochs, long totalIterations) {
-        ISchedule schedule = learningRate.toSchedule(scale, epochs, totalIterations);
+    /**
+     * A fresh updater at {@code scale} × the base rate, following the schedule over the run, for a phase that starts
+     * at {@code startIteration}/{@code startEpoch} and counts its own iterations from 0.
+     */
+    IUpdater build(double scale, int epochs, long totalIterations, long startIteration, int startEpoch) {
+        ISchedule schedule = learningRate.toSchedule(scale, epochs, totalIterations, startIteration, startEpoch);
         double lr = learningRate.base() * scale;
         if (updater.equals("adam")) {
             return schedule == null ? new Adam(lr) : new Adam(schedule);

@@ -11,8 +11,20 @@ import dev.thaw.zoo.FreezePoint;
  * @param lrScale      multiplies the base learning rate (e.g. 0.1 after unfreezing)
  * @param decayPerBlock discriminative learning rates: each block's rate is this factor times the rate of the block
  *                     above it (1 = the same rate everywhere)
+ * @param headLrFactor  the head's rate over the phase rate while backbone layers train too (1 = the same): a new
+ *                     head starts from nothing and needs larger steps than pretrained layers, which larger steps
+ *                     would wreck (the usual PyTorch recipe: body 1e-4, head 1e-3)
  */
-public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock) {
+public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock,
+                    double headLrFactor) {
+
+    /** What Thaw's fine-tuning phases give the head: 10 times the rate of the backbone layers. */
+    public static final double HEAD_LR_FACTOR = 10;
+
+    /** A phase whose head trains at the phase rate. */
+    public Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock) {
+        this(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1);
+    }
 
     public int endEpoch() {
         return firstEpoch + epochs;
@@ -26,6 +38,7 @@ public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrSca
     public String toString() {
         return "epochs " + (firstEpoch + 1) + "-" + endEpoch() + ": frozen up to " + frozen.name()
                 + (lrScale != 1 ? ", lr x" + lrScale : "")
-                + (decayPerBlock != 1 ? ", lr x" + decayPerBlock + " per block toward the input" : "");
+                + (decayPerBlock != 1 ? ", lr x" + decayPerBlock + " per block toward the input" : "")
+                + (headLrFactor != 1 ? ", head lr x" + headLrFactor : "");
     }
 }

@@ -15,21 +15,29 @@ import org.deeplearning4j.nn.transferlearning.TransferLearning;
 
 /**
  * Builds the graph a {@link Phase} trains, with DL4J's {@link TransferLearning.GraphBuilder}: the phase's updater
- * through a {@link FineTuneConfiguration}, its freeze point through {@code setFeatureExtractor}, and, for
- * discriminative rates, a per-block updater on each layer.
+ * through a {@link FineTuneConfiguration}, its freeze point through {@code setFeatureExtractor}, and per-layer
+ * updaters where rates differ: each block for discriminative rates, the head for its {@link Phase#headLrFactor}.
  *
  * <p>Always built from the unfrozen master graph with the latest weights copied in, because DL4J cannot unfreeze a
- * layer once it is wrapped as frozen; so going from "head only" to "everything" is a new build, not an edit.
+ * layer once it is wrapped as frozen; so going from "head only" to "everything" is a new build, not an edit. Each
+ * build has fresh updater state, and its step count starts at 0 (see {@link LearningRate.Shifted}).
  */
 final class PhaseGraphs {
+
+    /** The run's length, which schedules span, and where the phase starts in it. */
+    record Clock(int totalEpochs, long totalIterations, int batchesPerEpoch) {
+        long startIteration(Phase phase) {
+            return (long) phase.firstEpoch() * batchesPerEpoch;
+        }
+    }
 
     private PhaseGraphs() {
     }
 
     static ComputationGraph build(ComputationGraph master, Backbone backbone, Phase phase, Optimizer optimizer,
-                                  int totalEpochs, long totalIterations, long seed) {
+                                  Clock clock, long seed) {
         FineTuneConfiguration ftc = new FineTuneConfiguration.Builder()
-                .updater(optimizer.build(phase.lrScale(), totalEpochs, totalIterations))
+                .updater(updater(optimizer, phase, clock, phase.lrScale()))
                 .weightDecay(optimizer.weightDecay())
                 .seed(seed)
                 .build();
@@ -39,9 +47,18 @@ final class PhaseGraphs {
         }
         ComputationGraph graph = builder.build();
         if (phase.decayPerBlock() != 1) {
-            applyBlockRates(graph, backbone, phase, optimizer, totalEpochs, totalIterations);
+            applyBlockRates(graph, backbone, phase, optimizer, clock);
+        }
+        if (phase.headLrFactor() != 1) {
+            applyHeadRate(graph, backbone, phase, optimizer, clock);
         }
         return ConvCache.apply(graph);
+    }
+
+    private static org.nd4j.linalg.learning.config.IUpdater updater(Optimizer optimizer, Phase phase, Clock clock,
+                                                                    double scale) {
+        return optimizer.build(scale, clock.totalEpochs(), clock.totalIterations(), clock.startIteration(phase),
+                phase.firstEpoch());
     }
 
     /**
@@ -50,7 +67,7 @@ final class PhaseGraphs {
      * DL4J creates its updater from the layer configurations.
      */
     private static void applyBlockRates(ComputationGraph graph, Backbone backbone, Phase phase, Optimizer optimizer,
-                                        int totalEpochs, long totalIterations) {
+                                        Clock clock) {
         GraphParts parts = new GraphParts(graph);
         List<FreezePoint> points = backbone.freezePoints().list();
         Set<String> below = Set.of();
@@ -59,15 +76,27 @@ final class PhaseGraphs {
             double scale = phase.lrScale() * Math.pow(phase.decayPerBlock(), points.size() - p.depth() + 1);
             for (String vertex : upTo) {
                 if (!below.contains(vertex)) {
-                    setUpdater(graph, vertex, optimizer, scale, totalEpochs, totalIterations);
+                    setUpdater(graph, vertex, updater(optimizer, phase, clock, scale));
                 }
             }
             below = upTo;
         }
     }
 
-    private static void setUpdater(ComputationGraph graph, String vertex, Optimizer optimizer, double scale,
-                                   int totalEpochs, long totalIterations) {
+    /** Layers after the deepest freeze point (the head) get the phase rate times the phase's head factor. */
+    private static void applyHeadRate(ComputationGraph graph, Backbone backbone, Phase phase, Optimizer optimizer,
+                                      Clock clock) {
+        GraphParts parts = new GraphParts(graph);
+        Set<String> body = parts.frozenBy(backbone.freezePoints().deepest());
+        for (String vertex : parts.parameterizedVertices()) {
+            if (!body.contains(vertex)) {
+                setUpdater(graph, vertex, updater(optimizer, phase, clock, phase.lrScale() * phase.headLrFactor()));
+            }
+        }
+    }
+
+    private static void setUpdater(ComputationGraph graph, String vertex,
+                                   org.nd4j.linalg.learning.config.IUpdater updater) {
         GraphVertex v = graph.getVertex(vertex);
         if (v == null || !v.hasLayer()) {
             return;
@@ -77,7 +106,7 @@ final class PhaseGraphs {
             return;
         }
         if (conf instanceof BaseLayer base) {
-            base.setIUpdater(optimizer.build(scale, totalEpochs, totalIterations));
+            base.setIUpdater(updater);
         }
     }
 }

@@ -34,7 +34,8 @@ public sealed interface Strategy {
     /** Frozen up to a named point; everything above it trains. */
     record Freeze(String point) implements Strategy {
         public List<Phase> phases(int epochs, FreezePoints points) {
-            return List.of(new Phase(0, epochs, points.resolve(point), 1, 1));
+            FreezePoint at = points.resolve(point);
+            return List.of(new Phase(0, epochs, at, 1, 1, headFactor(at, points)));
         }
 
         public String spec() {
@@ -45,7 +46,7 @@ public sealed interface Strategy {
     /** Nothing frozen: every layer fine-tunes (usually with a smaller learning rate). */
     record Full() implements Strategy {
         public List<Phase> phases(int epochs, FreezePoints points) {
-            return List.of(new Phase(0, epochs, FreezePoint.NONE, 1, 1));
+            return List.of(new Phase(0, epochs, FreezePoint.NONE, 1, 1, Phase.HEAD_LR_FACTOR));
         }
 
         public String spec() {
@@ -63,8 +64,10 @@ public sealed interface Strategy {
                 throw new IllegalArgumentException("two-phase trains the head for " + headEpochs + " epoch(s) then "
                         + "unfreezes: give --epochs more than " + headEpochs);
             }
+            FreezePoint at = points.resolve(unfreezeTo);
+            // the head keeps the rate it had in the first phase (lrScale x 10 = 1 with the default 0.1)
             return List.of(new Phase(0, headEpochs, points.deepest(), 1, 1),
-                    new Phase(headEpochs, epochs - headEpochs, points.resolve(unfreezeTo), lrScale, 1));
+                    new Phase(headEpochs, epochs - headEpochs, at, lrScale, 1, headFactor(at, points)));
         }
 
         public String spec() {
@@ -80,7 +83,8 @@ public sealed interface Strategy {
             for (int e = 0; e < epochs; e++) {
                 boolean last = depth == 0 || e == epochs - 1;
                 int length = last ? epochs - e : 1;
-                phases.add(new Phase(e, length, points.atDepth(depth), 1, 1));
+                FreezePoint at = points.atDepth(depth);
+                phases.add(new Phase(e, length, at, 1, 1, headFactor(at, points)));
                 if (last) {
                     break;
                 }
@@ -103,6 +107,11 @@ public sealed interface Strategy {
         public String spec() {
             return "discriminative:" + factor;
         }
+    }
+
+    /** {@link Phase#HEAD_LR_FACTOR} when layers below the head train, 1 when the head trains alone. */
+    private static double headFactor(FreezePoint frozen, FreezePoints points) {
+        return frozen.equals(points.deepest()) ? 1 : Phase.HEAD_LR_FACTOR;
     }
 
     /** Reads a {@code --strategy} value; the freeze point names are checked when phases are made. */

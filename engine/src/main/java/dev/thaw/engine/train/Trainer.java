@@ -95,12 +95,14 @@ public final class Trainer {
                         flush(training);
                         copyLayers(training, master);
                     }
-                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(), settings.epochs(),
-                            totalIterations, settings.seed());
+                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(),
+                            new PhaseGraphs.Clock(settings.epochs(), totalIterations, batchesPerEpoch), settings.seed());
                     current = phase;
                 }
-                training.getConfiguration().setIterationCount(epoch * batchesPerEpoch);
-                training.getConfiguration().setEpochCount(epoch);
+                // counted within the phase: its updater is fresh (Adam's bias correction uses this count), and its
+                // schedule is shifted to where the phase starts in the run
+                training.getConfiguration().setIterationCount((epoch - phase.firstEpoch()) * batchesPerEpoch);
+                training.getConfiguration().setEpochCount(epoch - phase.firstEpoch());
                 if (featurized) {
                     helper = new TransferLearningHelper(training);
                     ConvCache.apply(helper.unfrozenGraph());

@@ -72,7 +72,7 @@ class StrategyFreezeTest {
         ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
         Phase phase = new Phase(0, 1, dev.thaw.zoo.FreezePoint.NONE, 1, 0.5);
         ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase,
-                new Optimizer("adam", new LearningRate(1e-2, "constant"), 0), 1, 10, 1);
+                new Optimizer("adam", new LearningRate(1e-2, "constant"), 0), new PhaseGraphs.Clock(1, 10, 10), 1);
         double head = lr(g, "output");
         assertEquals(1e-2, head, 1e-12);
         assertEquals(1e-2 * 0.5, lr(g, "fc"), 1e-12);
@@ -80,6 +80,27 @@ class StrategyFreezeTest {
         assertEquals(1e-2 * 0.0625, lr(g, "block1_bn"), 1e-12);
         assertEquals(dev.thaw.zoo.ConvCache.DEFAULT, g.getConfiguration().getCacheMode(),
                 "the graph a phase trains keeps conv pre-activations for backprop");
+    }
+
+    @Test
+    void aNewHeadLearnsTenTimesFasterThanTheLayersFineTunedBelowIt() {
+        ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        var points = TinyData.SMALL.freezePoints();
+        Optimizer adam = new Optimizer("adam", new LearningRate(1e-4, "constant"), 0);
+        for (String strategy : List.of("full", "freeze:block2")) {
+            Phase phase = Strategy.parse(strategy).phases(3, points).get(0);
+            ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase, adam,
+                    new PhaseGraphs.Clock(3, 30, 10), 1);
+            assertEquals(1e-3, lr(g, "output"), 1e-12, strategy + ": the head");
+            assertEquals(1e-4, lr(g, "block3_conv"), 1e-12, strategy + ": the backbone");
+        }
+        Phase headOnly = Strategy.parse("head").phases(3, points).get(0);
+        assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, headOnly, adam,
+                new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "a head training alone keeps --lr");
+        Phase second = Strategy.parse("two-phase:1").phases(3, points).get(1);
+        assertEquals(1e-5, second.lrScale() * 1e-4, 1e-15);
+        assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, second, adam,
+                new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "two-phase keeps the head's first rate");
     }
 
     private static double lr(ComputationGraph g, String layer) {

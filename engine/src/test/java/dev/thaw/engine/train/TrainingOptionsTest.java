@@ -33,7 +33,11 @@ class TrainingOptionsTest {
         assertEquals(0.05, step.valueAt(0, 0), 1e-12);
         assertEquals(0.005, step.valueAt(40, 3), 1e-12, "x0.1 every third of the epochs");
         assertEquals(null, new LearningRate(0.1, "constant").toSchedule(1, 9, 90));
-        assertTrue(new Optimizer("sgd", new LearningRate(0.1, "cosine"), 0).build(1, 9, 90) instanceof Nesterovs);
+        // a phase starting at iteration 40 (epoch 4) counts its own steps from 0 but follows the run's curve
+        ISchedule late = new LearningRate(0.1, "cosine").toSchedule(1, 10, 100, 40, 4);
+        assertEquals(cosine.valueAt(40, 4), late.valueAt(0, 0), 1e-12);
+        assertEquals(cosine.valueAt(55, 5), late.valueAt(15, 1), 1e-12);
+        assertTrue(new Optimizer("sgd", new LearningRate(0.1, "cosine"), 0).build(1, 9, 90, 0, 0) instanceof Nesterovs);
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code bias}, {@code running_mean}, {@code running_var} are DL4J's gamma, beta, mean and variance (stored as
  * {@code log10(std)} when a layer uses DL4J's {@code useLogStd}). Every body key must be present with its shape,
  * and every key of the file must be used (but BatchNorm's {@code num_batches_tracked}, which DL4J does not keep),
- * or the file is refused naming the key; a head of another shape (another class count) is re-initialized.
+ * or the file is refused naming the key. Layers after the body are copied when their shapes fit, but the output
+ * layer, which always starts anew ({@link NewHead}).
  */
 public final class TorchvisionWeights implements WeightSource {
 
@@ -41,18 +42,23 @@ public final class TorchvisionWeights implements WeightSource {
 
     @Override
     public LoadedModel load(Backbone backbone, InputShape input, int numClasses, long seed) {
+        return load(backbone, input, numClasses, seed, false);
+    }
+
+    /** @param keepHead also copy the output layer (for comparing with the file's own model, never for transfer) */
+    LoadedModel load(Backbone backbone, InputShape input, int numClasses, long seed, boolean keepHead) {
         if (!backbone.readsTorchvisionStateDicts()) {
             throw new WeightsException(backbone.name() + " is not built in torchvision's layout, so " + file
                     + " cannot load into it: use --model resnet18 or resnet50-tv");
         }
         StateDict dict = StateDict.read(file);
         ComputationGraph target = backbone.build(input, numClasses, seed);
-        List<String> fresh = copy(dict, target, backbone);
+        List<String> fresh = copy(dict, target, backbone, keepHead);
         return new LoadedModel(target, describe(), "sha256:" + FileChecksums.sha256(file), fresh);
     }
 
     /** Copies {@code dict} into {@code target}; returns the head vertices left with fresh weights. */
-    List<String> copy(StateDict dict, ComputationGraph target, Backbone backbone) {
+    private List<String> copy(StateDict dict, ComputationGraph target, Backbone backbone, boolean keepHead) {
         GraphParts parts = new GraphParts(target);
         Set<String> body = parts.frozenBy(backbone.freezePoints().deepest());
         Map<String, StateDict.Tensor> unused = new LinkedHashMap<>(dict.tensors());
@@ -78,7 +84,7 @@ public final class TorchvisionWeights implements WeightSource {
                 }
                 values.put(p.getKey(), value);
             }
-            if (problem == null) {
+            if (problem == null && (keepHead || !vertex.equals(backbone.outputVertex()))) {
                 values.forEach((param, value) -> layer.paramTable().get(param).assign(value.reshape(
                         layer.paramTable().get(param).shape())));
             } else if (!body.contains(vertex)) {
@@ -96,6 +102,7 @@ public final class TorchvisionWeights implements WeightSource {
                     + unused.keySet().iterator().next() + "' (" + unused.size() + " in all). Was it saved from "
                     + "another architecture? Pick the backbone it was trained as (--model).");
         }
+        NewHead.zeroIfNew(target, backbone, reinitialized);
         return reinitialized;
     }
 

@@ -41,7 +41,7 @@ final class WeightTransfer {
             String from = sourceFor.get(vertex);
             Layer to = target.getLayer(vertex);
             String mismatch = from == null ? "missing" : shapeMismatch(source.getLayer(from), to);
-            if (mismatch == null) {
+            if (mismatch == null && !vertex.equals(backbone.outputVertex())) {
                 copyParams(source.getLayer(from), to);
             } else if (!body.contains(vertex) || backbone.inputSizeDependentVertices().contains(vertex)) {
                 reinitialized.add(vertex);
@@ -51,6 +51,7 @@ final class WeightTransfer {
                         + "trained as (--model), or use --weights random.");
             }
         }
+        NewHead.zeroIfNew(target, backbone, reinitialized);
         return reinitialized;
     }
 

@@ -79,7 +79,7 @@ class ImageNetWeightsTest {
             Backbone backbone = withZoo(new LocalZoo(url, FileChecksums.adler32(published)));
 
             LoadedModel first = new ImageNetWeights().load(backbone, INPUT, 3, 1);
-            assertEquals(trained.params(), first.graph().params());
+            SameWeights.exceptFreshOutput(trained, first.graph(), backbone.outputVertex());
             Path cached = dir.resolve("dl4j-home/models/localzoo/tiny.zip");
             assertTrue(Files.isRegularFile(cached), "file cached where DL4J looks for it");
 

@@ -50,7 +50,7 @@ class TorchvisionParityTest {
         TorchReference ref = TorchReference.generate(model, size, batch, dir);
         Backbone backbone = Backbones.get(model);
         InputShape input = InputShape.rgb(size);
-        LoadedModel loaded = new TorchvisionWeights(ref.file("model.pth")).load(backbone, input, 10, 1);
+        LoadedModel loaded = new TorchvisionWeights(ref.file("model.pth")).load(backbone, input, 10, 1, true);
         assertEquals(List.of(), loaded.reinitialized(), "a 10-class file fills a 10-class graph, head included");
         ComputationGraph graph = loaded.graph();
         INDArray x = ref.array("input");
@@ -73,8 +73,8 @@ class TorchvisionParityTest {
         assertEquals(loss, stepped.score(), Math.max(1e-4, FLOAT32_MARGIN * ref.err32("train.probs")) * loss,
                 "loss before the step");
 
-        ComputationGraph before = new TorchvisionWeights(ref.file("model.pth")).load(backbone, input, 10, 1).graph();
-        ComputationGraph torchStepped = new TorchvisionWeights(ref.file("stepped.pth")).load(backbone, input, 10, 1)
+        ComputationGraph before = new TorchvisionWeights(ref.file("model.pth")).load(backbone, input, 10, 1, true).graph();
+        ComputationGraph torchStepped = new TorchvisionWeights(ref.file("stepped.pth")).load(backbone, input, 10, 1, true)
                 .graph();
         List<String> failures = stepDifferences(before, stepped, torchStepped, ref, model + " " + size + "px");
         assertEquals(List.of(), failures, "parameter changes of one SGD step (gradients, running means) differ "

@@ -76,10 +76,13 @@ class TorchvisionWeightsTest {
     }
 
     @Test
-    void readsFloat16FilesAndReinitializesAHeadOfAnotherSize() throws Exception {
+    void readsFloat16FilesAndStartsTheOutputLayerAnew() throws Exception {
         TorchReference ref = TorchReference.generate("resnet18", 32, 2, dir);
-        ComputationGraph full = new TorchvisionWeights(ref.file("model.pth"))
-                .load(Backbones.get("resnet18"), InputShape.rgb(32), 10, 1).graph();
+        LoadedModel transfer = new TorchvisionWeights(ref.file("model.pth"))
+                .load(Backbones.get("resnet18"), InputShape.rgb(32), 10, 1);
+        assertEquals(List.of("fc"), transfer.reinitialized(), "the output layer starts anew even when it would fit");
+        assertEquals(0, transfer.graph().getLayer("fc").params().amaxNumber().doubleValue(), "at zero");
+        ComputationGraph full = transfer.graph();
         LoadedModel half = new TorchvisionWeights(ref.file("model-half.pth"))
                 .load(Backbones.get("resnet18"), InputShape.rgb(32), 3, 1);
         assertEquals(List.of("fc"), half.reinitialized(), "a 3-class head cannot take the 10-class fc");
