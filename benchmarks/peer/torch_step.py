@@ -24,8 +24,8 @@ import torchvision
 
 
 def build(model, size, classes):
-    if model == "resnet50":
-        net = torchvision.models.resnet50(num_classes=classes)
+    if model in ("resnet50", "resnet18", "resnet50-tv"):
+        net = getattr(torchvision.models, model.replace("-tv", ""))(num_classes=classes)
         last_stage = net.layer4
         return net, [net.fc, last_stage]
     if model == "vgg16":
@@ -35,7 +35,7 @@ def build(model, size, classes):
         net.classifier[0] = nn.Linear(512 * spatial * spatial, 4096)
         # last stage = the fifth conv block (features[24:]) and the dense layers
         return net, [net.features[24:], net.classifier]
-    raise SystemExit(f"unknown model {model!r}: use resnet50 or vgg16")
+    raise SystemExit(f"unknown model {model!r}: use resnet18, resnet50 or vgg16")
 
 
 def freeze_before(net, trainable):

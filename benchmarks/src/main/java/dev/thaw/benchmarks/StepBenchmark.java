@@ -31,7 +31,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * how far is that from PyTorch on the same cores, measured in the same run?
  *
  * <p>Per case (model × input size) and mode: {@code forward} (inference), {@code full} (every layer trains) and
- * {@code last-stage} (frozen up to the last stage: ResNet50 {@code res4}, VGG16 {@code block4}; frozen layers still
+ * {@code last-stage} (frozen up to the last stage: ResNet50 {@code res4}, ResNet18 {@code layer3}, VGG16 {@code block4}; frozen layers still
  * run forward every step). One step is one minibatch (default 16 random images, Adam); the figure is the median of
  * the measured steps after warm-up, with images/s and the peak RSS of a JVM that ran only that case and mode: each
  * runs in its own child JVM, started with this JVM's options, so that one case's memory neither inflates the next
@@ -48,7 +48,8 @@ public final class StepBenchmark {
 
     private static final String RESULT = "step-result ";
     private static final List<String> MODES = List.of("forward", "full", "last-stage");
-    private static final Map<String, String> LAST_STAGE = Map.of("resnet50", "res4", "vgg16", "block4");
+    private static final Map<String, String> LAST_STAGE = Map.of("resnet50", "res4", "vgg16", "block4", "resnet18", "layer3",
+            "resnet50-tv", "layer3");
 
     private StepBenchmark() {
     }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 public final class TrainOptions {
 
     @Option(names = {"-m", "--model"}, paramLabel = "NAME", defaultValue = "smallcnn",
-            description = "Backbone: smallcnn, vgg16, resnet50 (default: ${DEFAULT-VALUE}).")
+            description = "Backbone: smallcnn, vgg16, resnet50, resnet18, resnet50-tv (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--input", paramLabel = "CxHxW",
@@ -16,7 +16,8 @@ public final class TrainOptions {
     String input;
 
     @Option(names = "--weights", paramLabel = "SOURCE",
-            description = "random, imagenet, PATH.zip, PATH.h5 or thaw:PATH (default: ${DEFAULT-VALUE}).")
+            description = "random, imagenet, PATH.zip, PATH.h5, PATH.pth (torchvision:PATH, for resnet18 and "
+                    + "resnet50-tv) or thaw:PATH (default: ${DEFAULT-VALUE}).")
     String weights;
 
     @Option(names = {"-s", "--strategy"}, paramLabel = "S",
@@ -27,7 +28,9 @@ public final class TrainOptions {
     @Option(names = "--updater", defaultValue = "adam", description = "adam or sgd (Nesterov) (default: ${DEFAULT-VALUE}).")
     String updater;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3",
+            description = "Learning rate of the backbone layers that train; a new head trains at 10x it while they "
+                    + "train, and at this rate alone (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--schedule", defaultValue = "constant",
