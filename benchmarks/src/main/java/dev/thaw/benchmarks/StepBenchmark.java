@@ -48,8 +48,8 @@ public final class StepBenchmark {
 
     private static final String RESULT = "step-result ";
     private static final List<String> MODES = List.of("forward", "full", "last-stage");
-    private static final Map<String, String> LAST_STAGE = Map.of("resnet50", "res4", "vgg16", "block4", "resnet18", "layer3",
-            "resnet50-tv", "layer3");
+    private static final Map<String, String> LAST_STAGE = Map.of("resnet50", "res4", "vgg16", "block4",
+            "resnet18", "layer3", "resnet50-tv", "layer3");
 
     private StepBenchmark() {
     }

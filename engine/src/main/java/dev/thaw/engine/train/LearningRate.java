@@ -28,7 +28,8 @@ public record LearningRate(double base, String schedule) {
      */
     ISchedule toSchedule(double scale, int epochs, long totalIterations, long startIteration, int startEpoch) {
         ISchedule run = toSchedule(scale, epochs, totalIterations);
-        return run == null || startIteration == 0 && startEpoch == 0 ? run : new Shifted(run, startIteration, startEpoch);
+        boolean atStart = startIteration == 0 && startEpoch == 0;
+        return run == null || atStart ? run : new Shifted(run, startIteration, startEpoch);
     }
 
     ISchedule toSchedule(double scale, int epochs, long totalIterations) {

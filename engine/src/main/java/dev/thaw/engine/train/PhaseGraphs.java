@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Builds the graph a {@link Phase} trains, with DL4J's {@link TransferLearning.GraphBuilder}: the phase's updater
@@ -55,8 +56,7 @@ final class PhaseGraphs {
         return ConvCache.apply(graph);
     }
 
-    private static org.nd4j.linalg.learning.config.IUpdater updater(Optimizer optimizer, Phase phase, Clock clock,
-                                                                    double scale) {
+    private static IUpdater updater(Optimizer optimizer, Phase phase, Clock clock, double scale) {
         return optimizer.build(scale, clock.totalEpochs(), clock.totalIterations(), clock.startIteration(phase),
                 phase.firstEpoch());
     }
@@ -95,8 +95,7 @@ final class PhaseGraphs {
         }
     }
 
-    private static void setUpdater(ComputationGraph graph, String vertex,
-                                   org.nd4j.linalg.learning.config.IUpdater updater) {
+    private static void setUpdater(ComputationGraph graph, String vertex, IUpdater updater) {
         GraphVertex v = graph.getVertex(vertex);
         if (v == null || !v.hasLayer()) {
             return;

@@ -95,8 +95,8 @@ public final class Trainer {
                         flush(training);
                         copyLayers(training, master);
                     }
-                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(),
-                            new PhaseGraphs.Clock(settings.epochs(), totalIterations, batchesPerEpoch), settings.seed());
+                    PhaseGraphs.Clock clock = new PhaseGraphs.Clock(settings.epochs(), totalIterations, batchesPerEpoch);
+                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(), clock, settings.seed());
                     current = phase;
                 }
                 // counted within the phase: its updater is fresh (Adam's bias correction uses this count), and its

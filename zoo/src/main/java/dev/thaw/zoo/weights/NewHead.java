@@ -5,15 +5,13 @@ import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * The output layer of a transferred model: never taken from the weight source, even when the class counts match,
- * because it classifies the source's classes, not the target's (a 5-class head trained on Fashion-MNIST 0-4 and kept
- * for 5-9 starts with confident wrong answers: validation accuracy below chance after the first epoch, loss 2.5
- * against ln 5 = 1.61). It starts at zero, so that a new
- * head's first predictions are uniform (loss ln C) whatever the scale of the pretrained features. A randomly
- * initialised output layer on 2,048 large pretrained features starts with confident wrong logits (ResNet50: loss
- * 2.37 for 5 classes, ln 5 = 1.61) and spends its first epochs unlearning them; with Adam, whose steps do not depend
- * on the gradient's size, a zero start learns at once (softmax regression has no symmetry to break: every class
- * gets its own gradient). Measured in benchmarks/results/parity.md.
+ * The output layer of a transferred model. The weight sources never fill it, even when the class counts match,
+ * because it classifies the source's classes, not the target's: a 5-class head trained on Fashion-MNIST 0-4 and kept
+ * for 5-9 started with confident wrong answers (validation accuracy below chance for four epochs, loss 2.5 against
+ * ln 5 = 1.61). It starts at zero instead, so that its first predictions are uniform (loss ln C) whatever the scale
+ * of the pretrained features; softmax regression has no symmetry to break (every class gets its own gradient), and
+ * Adam's steps do not depend on the gradient's size, so a zero start learns at once. Measured in
+ * benchmarks/results/parity.md.
  */
 final class NewHead {
 

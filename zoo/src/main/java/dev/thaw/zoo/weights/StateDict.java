@@ -32,10 +32,6 @@ public final class StateDict {
 
     /** One tensor: its shape and its values as floats (integer tensors such as BN's step counters too). */
     public record Tensor(long[] shape, float[] values) {
-        public long length() {
-            return values.length;
-        }
-
         @Override
         public String toString() {
             return Arrays.toString(shape);
@@ -59,7 +55,8 @@ public final class StateDict {
             throw new WeightsException("PyTorch file " + file + " does not exist: check the --weights path");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry pickle = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl"))
+            ZipEntry pickle = zip.stream()
+                    .filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl"))
                     .findFirst().orElseThrow(() -> new WeightsException(file + " is a zip without data.pkl: not a "
                             + "file written by torch.save"));
             String prefix = pickle.getName().substring(0, pickle.getName().length() - "data.pkl".length());

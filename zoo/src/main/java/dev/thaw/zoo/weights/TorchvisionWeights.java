@@ -76,13 +76,12 @@ public final class TorchvisionWeights implements WeightSource {
                     problem = "'" + key + "' is missing";
                     break;
                 }
-                INDArray value = m.toDl4j(t);
-                if (value.length() != p.getValue().length() || !m.shapeFits(t, p.getValue())) {
+                if (!m.shapeFits(t, p.getValue())) {
                     problem = "'" + key + "' is shaped " + t + ", " + Arrays.toString(m.expectedShape(p.getValue()))
                             + " expected";
                     break;
                 }
-                values.put(p.getKey(), value);
+                values.put(p.getKey(), m.toDl4j(t));
             }
             if (problem == null && (keepHead || !vertex.equals(backbone.outputVertex()))) {
                 values.forEach((param, value) -> layer.paramTable().get(param).assign(value.reshape(

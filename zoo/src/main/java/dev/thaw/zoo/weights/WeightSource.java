@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * and class count and fills in what it has, so a caller never cares which one it got.
  *
  * <p>Written on the command line as {@code random}, {@code imagenet}, {@code PATH.zip} (a DL4J model zip),
- * {@code PATH.h5} (Keras), or with an explicit prefix: {@code dl4j:PATH}, {@code keras:PATH}, {@code torchvision:PATH}, {@code thaw:PATH}
- * (a model Thaw saved, e.g. by {@code pretrain}, whose backbone is checked).
+ * {@code PATH.h5} (Keras), {@code PATH.pth} (a PyTorch state_dict, for torchvision-layout backbones), or with an
+ * explicit prefix: {@code dl4j:PATH}, {@code keras:PATH}, {@code torchvision:PATH}, {@code thaw:PATH} (a model Thaw
+ * saved, e.g. by {@code pretrain}, whose backbone is checked).
  */
 public interface WeightSource {
 
@@ -52,7 +53,7 @@ public interface WeightSource {
             return new ModelFileWeights(Path.of(s), false);
         }
         throw new IllegalArgumentException("cannot read weights '" + spec + "': use random, imagenet, a DL4J model "
-                + "zip (PATH.zip or dl4j:PATH), a Keras file (PATH.h5 or keras:PATH), a PyTorch state_dict (PATH.pth or torchvision:PATH) or a Thaw "
-                + "model (thaw:PATH)");
+                + "zip (PATH.zip or dl4j:PATH), a Keras file (PATH.h5 or keras:PATH), a PyTorch state_dict (PATH.pth "
+                + "or torchvision:PATH) or a Thaw model (thaw:PATH)");
     }
 }

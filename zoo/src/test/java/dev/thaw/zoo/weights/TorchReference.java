@@ -29,8 +29,10 @@ final class TorchReference {
     }
 
     /** The reference files for a model at a size, generated into {@code dir}. */
-    static TorchReference generate(String model, int size, int batch, Path dir) throws IOException, InterruptedException {
-        assumeTrue(torchAvailable(), "PyTorch (python3-torch, python3-torchvision) is not installed: .ci/run installs it");
+    static TorchReference generate(String model, int size, int batch, Path dir)
+            throws IOException, InterruptedException {
+        assumeTrue(torchAvailable(),
+                "PyTorch (python3-torch, python3-torchvision) is not installed: .ci/run installs it");
         Process p = new ProcessBuilder(List.of(PYTHON.toString(), SCRIPT.toString(), "--model", model, "--size",
                 String.valueOf(size), "--batch", String.valueOf(batch), "--out", dir.toString()))
                 .redirectErrorStream(true).start();

@@ -59,7 +59,8 @@ class TorchvisionParityTest {
             Map<String, INDArray> acts = graph.feedForward(x, training);
             String mode = training ? "train." : "eval.";
             for (Map.Entry<String, String> stage : stages(backbone).entrySet()) {
-                double d = TorchReference.relativeDifference(acts.get(stage.getValue()), ref.array(mode + stage.getKey()));
+                double d = TorchReference.relativeDifference(acts.get(stage.getValue()),
+                        ref.array(mode + stage.getKey()));
                 double bar = Math.max(FORWARD_TOLERANCE, FLOAT32_MARGIN * ref.err32(mode + stage.getKey()));
                 System.out.printf("%s %dpx %s%-9s rel diff %.2e (PyTorch float32 %.2e)%n", model, size, mode,
                         stage.getKey(), d, ref.err32(mode + stage.getKey()));
@@ -73,12 +74,16 @@ class TorchvisionParityTest {
         assertEquals(loss, stepped.score(), Math.max(1e-4, FLOAT32_MARGIN * ref.err32("train.probs")) * loss,
                 "loss before the step");
 
-        ComputationGraph before = new TorchvisionWeights(ref.file("model.pth")).load(backbone, input, 10, 1, true).graph();
-        ComputationGraph torchStepped = new TorchvisionWeights(ref.file("stepped.pth")).load(backbone, input, 10, 1, true)
-                .graph();
+        ComputationGraph before = withHead(ref.file("model.pth"), backbone, input);
+        ComputationGraph torchStepped = withHead(ref.file("stepped.pth"), backbone, input);
         List<String> failures = stepDifferences(before, stepped, torchStepped, ref, model + " " + size + "px");
         assertEquals(List.of(), failures, "parameter changes of one SGD step (gradients, running means) differ "
                 + "from PyTorch's float64 answer by more than PyTorch's own float32 result does");
+    }
+
+    /** The file's whole model, its 10-class head included (not what a transfer does: it starts a new head). */
+    private static ComputationGraph withHead(Path file, Backbone backbone, InputShape input) {
+        return new TorchvisionWeights(file).load(backbone, input, 10, 1, true).graph();
     }
 
     /** Torchvision stage names and the vertex that produces each. */
