@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference outputs of a torchvision model for Thaw's parity tests (zoo TorchvisionParityTest).
 
-Question: given the same weights and the same batch, does Thaw's DL4J build of a torchvision ResNet compute what
+Question: given the same weights and the same batch, does Thaw's DL4J build of a torchvision ResNet or VGG16 compute what
 torchvision computes? This script makes the weights and PyTorch's answers; the Java test loads the weights through
 Thaw's `torchvision:` reader and compares. Everything is random but seeded, and BatchNorm's affine parameters and
 running statistics are randomized too, so that a wrong mapping of any of them shows.
@@ -12,9 +12,13 @@ writes, in --out:
   model.pth       the state_dict (float32)
   model-half.pth  the same weights stored as float16 (for the float16 reader test)
   stepped.pth     the state_dict after one SGD step (lr --lr, no momentum) in training mode on the batch
-  expected.pth    input [N,3,S,S], labels [N], and per stage in inference mode ("eval.conv1", "eval.stem", "eval.layer1" ...
-                  "eval.layer4", "eval.features" = pooled, "eval.probs" = softmax) and in training mode
-                  ("train.*", BatchNorm on batch statistics), and "train.loss" (mean cross-entropy before the step)
+  expected.pth    input [N,3,S,S], labels [N], and per stage (Thaw's freeze point names) in inference mode
+                  ResNets: "eval.conv1", "eval.stem", "eval.layer1" ... "eval.layer4";
+                  VGG16: "eval.block1" ... "eval.block5", "eval.fc1", "eval.fc2";
+                  both: "eval.features" (the pooled map, flattened), "eval.probs" (softmax);
+                  the same in training mode ("train.*", BatchNorm on batch statistics), and "train.loss" (mean
+                  cross-entropy before the step). VGG16's dropout is switched off (p = 0) for training mode and
+                  the step, so that both sides compute the same deterministic function; the Java side does likewise.
 """
 import argparse
 import collections
@@ -31,7 +35,13 @@ def build(model, classes):
         return torchvision.models.resnet18(num_classes=classes)
     if model == "resnet50-tv":
         return torchvision.models.resnet50(num_classes=classes)
-    raise SystemExit(f"unknown model {model!r}: use resnet18 or resnet50-tv")
+    if model == "vgg16-tv":
+        net = torchvision.models.vgg16(num_classes=classes)
+        for m in net.modules():
+            if isinstance(m, nn.Dropout):
+                m.p = 0.0
+        return net
+    raise SystemExit(f"unknown model {model!r}: use resnet18, resnet50-tv or vgg16-tv")
 
 
 def randomize_batch_norm(net, gen):
@@ -45,6 +55,27 @@ def randomize_batch_norm(net, gen):
 
 
 def stages(net, x):
+    return vgg_stages(net, x) if isinstance(net, torchvision.models.VGG) else resnet_stages(net, x)
+
+
+def vgg_stages(net, x):
+    out = collections.OrderedDict()
+    start = 0
+    for i, end in enumerate([5, 10, 17, 24, 31], start=1):  # each block ends with its max pooling
+        x = net.features[start:end](x)
+        out[f"block{i}"] = x
+        start = end
+    x = torch.flatten(net.avgpool(x), 1)
+    out["features"] = x
+    x = net.classifier[0:2](x)
+    out["fc1"] = x
+    x = net.classifier[2:5](x)
+    out["fc2"] = x
+    out["probs"] = torch.softmax(net.classifier[5:](x), dim=1)
+    return out
+
+
+def resnet_stages(net, x):
     out = collections.OrderedDict()
     x = net.conv1(x)
     out["conv1"] = x

@@ -16,6 +16,7 @@ public final class Backbones {
         register(new ResNet50());
         register(TorchvisionResNet.resnet18());
         register(TorchvisionResNet.resnet50());
+        register(new TorchvisionVgg16());
     }
 
     private Backbones() {

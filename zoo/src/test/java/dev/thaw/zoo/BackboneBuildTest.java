@@ -27,7 +27,7 @@ class BackboneBuildTest {
 
     @ParameterizedTest(name = "{0} at {1} px")
     @CsvSource({"smallcnn, 16", "smallcnn, 32", "smallcnn, 64", "vgg16, 32", "vgg16, 64", "resnet50, 32",
-            "resnet50, 64"})
+            "resnet50, 64", "vgg16-tv, 32", "vgg16-tv, 100"})
     void buildsAndRunsAtSmallInputs(String name, int size) {
         assertRuns(name, size, 5);
     }

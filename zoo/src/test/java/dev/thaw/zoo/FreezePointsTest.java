@@ -37,7 +37,7 @@ class FreezePointsTest {
      * {@code setFeatureExtractor} and count the parameters in frozen layers.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"smallcnn", "vgg16", "resnet50"})
+    @ValueSource(strings = {"smallcnn", "vgg16", "resnet50", "resnet18", "vgg16-tv"})
     void tableMatchesWhatDl4jFreezes(String name) {
         Backbone backbone = Backbones.get(name);
         InputShape shape = InputShape.rgb(32);

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 public final class TrainOptions {
 
     @Option(names = {"-m", "--model"}, paramLabel = "NAME", defaultValue = "smallcnn",
-            description = "Backbone: smallcnn, vgg16, resnet50, resnet18, resnet50-tv (default: ${DEFAULT-VALUE}).")
+            description = "Backbone: smallcnn, vgg16, resnet50, resnet18, resnet50-tv, vgg16-tv (default: "
+                    + "${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--input", paramLabel = "CxHxW",
@@ -16,8 +17,8 @@ public final class TrainOptions {
     String input;
 
     @Option(names = "--weights", paramLabel = "SOURCE",
-            description = "random, imagenet, PATH.zip, PATH.h5, PATH.pth (torchvision:PATH, for resnet18 and "
-                    + "resnet50-tv) or thaw:PATH (default: ${DEFAULT-VALUE}).")
+            description = "random, imagenet, PATH.zip, PATH.h5, PATH.pth (torchvision:PATH, for resnet18, "
+                    + "resnet50-tv and vgg16-tv) or thaw:PATH (default: ${DEFAULT-VALUE}).")
     String weights;
 
     @Option(names = {"-s", "--strategy"}, paramLabel = "S",

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Weights from a PyTorch {@code state_dict} file ({@code torchvision:PATH.pth}), for the backbones built in
- * torchvision's layout ({@code resnet18}, {@code resnet50-tv}), whose vertices carry torchvision's module names.
+ * torchvision's layout ({@code resnet18}, {@code resnet50-tv}, {@code vgg16-tv}), whose vertices carry torchvision's module names.
  *
  * <p>Each key is {@code MODULE.PARAM}: convolution weights are {@code [out, in, kh, kw]} in both libraries; a
  * linear layer's {@code [out, in]} weight is DL4J's {@code [in, out]} transposed; BatchNorm's {@code weight},
@@ -49,7 +49,7 @@ public final class TorchvisionWeights implements WeightSource {
     LoadedModel load(Backbone backbone, InputShape input, int numClasses, long seed, boolean keepHead) {
         if (!backbone.readsTorchvisionStateDicts()) {
             throw new WeightsException(backbone.name() + " is not built in torchvision's layout, so " + file
-                    + " cannot load into it: use --model resnet18 or resnet50-tv");
+                    + " cannot load into it: use --model resnet18, resnet50-tv or vgg16-tv");
         }
         StateDict dict = StateDict.read(file);
         ComputationGraph target = backbone.build(input, numClasses, seed);
