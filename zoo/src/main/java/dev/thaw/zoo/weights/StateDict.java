@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -192,7 +193,21 @@ public final class StateDict {
             if (key == Opcodes.INST || key == Opcodes.OBJ) {
                 throw refused("an INST/OBJ instruction");
             }
+            if (key == Opcodes.SETITEMS) {
+                setItemsInOrder();
+                return NO_RETURN_VALUE;
+            }
             return super.dispatch(key);
+        }
+
+        /** SETITEMS as razorvine does it, but keeping the file's key order (razorvine collects into a HashMap). */
+        @SuppressWarnings("unchecked")
+        private void setItemsInOrder() {
+            List<Object> keysAndValues = stack.pop_all_since_marker(); // k1, v1, k2, v2, ... in file order
+            Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
+            for (int i = 0; i + 1 < keysAndValues.size(); i += 2) {
+                dict.put(keysAndValues.get(i), keysAndValues.get(i + 1));
+            }
         }
 
         private IObjectConstructor allowed(String module, String name) {

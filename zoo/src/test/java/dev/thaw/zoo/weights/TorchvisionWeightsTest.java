@@ -1,5 +1,6 @@
 package dev.thaw.zoo.weights;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -73,6 +75,29 @@ class TorchvisionWeightsTest {
     void parsesTheWeightsFlag() {
         assertEquals("torchvision:a/b.pth", WeightSource.parse("torchvision:a/b.pth").describe());
         assertEquals("torchvision:b.pth", WeightSource.parse("b.pth").describe());
+    }
+
+    /** Runs without PyTorch: the committed file made by {@code src/test/python/statedict_fixture.py}. */
+    @Test
+    void readsEveryStorageTypeOfTheCommittedFixture() throws Exception {
+        Path file = Path.of(getClass().getResource("/torch/storages.pth").toURI());
+        Map<String, StateDict.Tensor> t = StateDict.read(file).tensors();
+        assertEquals(List.of("float32", "float16", "bfloat16", "float64", "int64", "strided", "offset", "scalar"),
+                List.copyOf(t.keySet()), "keys in the file's order");
+        for (String key : List.of("float32", "float16", "bfloat16", "float64", "int64")) {
+            assertArrayEquals(new long[] {2, 3}, t.get(key).shape(), key);
+        }
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, t.get("float32").values());
+        assertArrayEquals(new float[] {0, 0.25f, 0.5f, 0.75f, 1, 1.25f}, t.get("float16").values());
+        assertArrayEquals(new float[] {0, 0.5f, 1, 1.5f, 2, 2.5f}, t.get("bfloat16").values());
+        assertArrayEquals(new float[] {0, 0.125f, 0.25f, 0.375f, 0.5f, 0.625f}, t.get("float64").values());
+        assertArrayEquals(new float[] {-2, -1, 0, 1, 2, 3}, t.get("int64").values());
+        assertArrayEquals(new long[] {4, 3}, t.get("strided").shape());
+        assertArrayEquals(new float[] {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, t.get("strided").values(),
+                "a transposed view read in its own (row-major) order");
+        assertArrayEquals(new float[] {3, 4, 5, 6, 7}, t.get("offset").values(), "a view into a shared storage");
+        assertArrayEquals(new long[0], t.get("scalar").shape());
+        assertArrayEquals(new float[] {5}, t.get("scalar").values());
     }
 
     @Test
