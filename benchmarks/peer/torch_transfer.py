@@ -2,7 +2,9 @@
 """PyTorch peer of Thaw's FMNIST-AB transfer protocol: the recipe a PyTorch user writes, on the same data and cores.
 
 Question: with few labels, how well does a ResNet pretrained on Fashion-MNIST classes 0-4 transfer to classes 5-9
-in plain PyTorch + torchvision? Thaw's ParityBenchmark runs this next to its own `train` and compares; run alone:
+in plain PyTorch + torchvision? Thaw's side is its own `train` on the same protocol (with --weights
+torchvision:PATH from --save-pretrained for identical weights); commands and results in
+benchmarks/results/parity.md. Run:
 
     python3 benchmarks/peer/torch_transfer.py --model resnet50 --size 32 --per-class 20 --seeds 1,2,3 \
         --save-pretrained /tmp/pre.pth --out /tmp/peer.jsonl

@@ -46,7 +46,7 @@ final class TorchvisionVgg16 implements Backbone {
     @Override
     public String description() {
         return "torchvision VGG16 layout (7x7 adaptive average pool before fc1, so fc1 fits any input size), "
-                + "138 M params; weights from torchvision .pth files";
+                + "134.3 M params + head at any input size; weights from torchvision .pth files";
     }
 
     @Override
