@@ -32,8 +32,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <p>The pooling is linear and fixed: per channel, one product with a constant {@code [outH·outW, inH·inW]} matrix
  * {@code P}, and its backward pass the product with {@code Pᵀ}. Written as a plain DL4J layer because a SameDiff
- * lambda layer of the same product returned twice the input gradient (DL4J 1.0.0-M2.1; see
- * {@code AdaptiveAvgPoolTest}). The map size is fixed when the graph is built (the backbone knows its input).
+ * lambda layer of the same product returned twice the input gradient (DL4J 1.0.0-M2.1; measured in
+ * {@code benchmarks/results/parity.md}). The map size is fixed when the graph is built (the backbone knows its input).
  */
 public final class AdaptiveAvgPool extends NoParamLayer {
 
