@@ -31,7 +31,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * ({@code layer2.1}), which is where the freeze points sit. BatchNorm keeps its running variance as variance
  * ({@code useLogStd(false)}), as torchvision does; momentum 0.1 is DL4J's decay 0.9, epsilon 1e-5 in both.
  */
-final class TorchvisionResNet implements Backbone {
+final class TorchvisionResNet extends TorchvisionLayout {
 
     private final String name;
     private final boolean bottleneck;
@@ -73,28 +73,8 @@ final class TorchvisionResNet implements Backbone {
     }
 
     @Override
-    public InputShape nativeInput() {
-        return InputShape.rgb(224);
-    }
-
-    @Override
-    public int minInputSize() {
-        return 32;
-    }
-
-    @Override
-    public Normalization normalization() {
-        return Normalization.IMAGENET_MEAN_STD;
-    }
-
-    @Override
     public FreezePoints freezePoints() {
         return points;
-    }
-
-    @Override
-    public boolean readsTorchvisionStateDicts() {
-        return true;
     }
 
     @Override

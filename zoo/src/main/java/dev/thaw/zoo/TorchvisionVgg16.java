@@ -26,7 +26,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * ReLU, whose own indices are skipped), poolings {@code features.4}…{@code features.30}, {@code avgpool},
  * {@code classifier.0}, {@code classifier.3} (with their ReLUs) and the output {@code classifier.6}.
  */
-final class TorchvisionVgg16 implements Backbone {
+final class TorchvisionVgg16 extends TorchvisionLayout {
 
     /** Output channels per convolution, 0 for a max pooling: torchvision's configuration "D". */
     private static final int[] FEATURES = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512,
@@ -50,28 +50,8 @@ final class TorchvisionVgg16 implements Backbone {
     }
 
     @Override
-    public InputShape nativeInput() {
-        return InputShape.rgb(224);
-    }
-
-    @Override
-    public int minInputSize() {
-        return 32;
-    }
-
-    @Override
-    public Normalization normalization() {
-        return Normalization.IMAGENET_MEAN_STD;
-    }
-
-    @Override
     public FreezePoints freezePoints() {
         return POINTS;
-    }
-
-    @Override
-    public boolean readsTorchvisionStateDicts() {
-        return true;
     }
 
     @Override
