@@ -46,7 +46,7 @@ public sealed interface Strategy {
     /** Nothing frozen: every layer fine-tunes (usually with a smaller learning rate). */
     record Full() implements Strategy {
         public List<Phase> phases(int epochs, FreezePoints points) {
-            return List.of(new Phase(0, epochs, FreezePoint.NONE, 1, 1, Phase.HEAD_LR_FACTOR));
+            return List.of(new Phase(0, epochs, FreezePoint.NONE, 1, 1, headFactor(FreezePoint.NONE, points)));
         }
 
         public String spec() {

@@ -58,6 +58,7 @@ public final class Trainer {
         int batchSize = pipeline.options().batchSize();
         int batchesPerEpoch = (trainSize + batchSize - 1) / batchSize;
         long totalIterations = (long) batchesPerEpoch * settings.epochs();
+        PhaseGraphs.Clock clock = new PhaseGraphs.Clock(settings.epochs(), totalIterations, batchesPerEpoch);
         boolean hasVal = !splits.get(Split.VAL).isEmpty();
 
         List<EpochMetrics> history = new ArrayList<>(previous);
@@ -95,7 +96,6 @@ public final class Trainer {
                         flush(training);
                         copyLayers(training, master);
                     }
-                    PhaseGraphs.Clock clock = new PhaseGraphs.Clock(settings.epochs(), totalIterations, batchesPerEpoch);
                     training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(), clock, settings.seed());
                     current = phase;
                 }
