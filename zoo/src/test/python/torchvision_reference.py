@@ -12,12 +12,15 @@ writes, in --out:
   model.pth       the state_dict (float32)
   model-half.pth  the same weights stored as float16 (for the float16 reader test)
   stepped.pth     the state_dict after one SGD step (lr --lr, no momentum) in training mode on the batch
+  stepped-frozen-bn.pth  the same step with every BatchNorm frozen (inference mode, scale and shift fixed: what
+                  torchvision.ops.FrozenBatchNorm2d does, and Thaw's FrozenBatchNorm)
   expected.pth    input [N,3,S,S], labels [N], and per stage (Thaw's freeze point names) in inference mode
                   ResNets: "eval.conv1", "eval.stem", "eval.layer1" ... "eval.layer4";
                   VGG16: "eval.block1" ... "eval.block5", "eval.fc1", "eval.fc2";
                   both: "eval.features" (the pooled map, flattened), "eval.probs" (softmax);
                   the same in training mode ("train.*", BatchNorm on batch statistics), and "train.loss" (mean
-                  cross-entropy before the step). VGG16's dropout is switched off (p = 0) for training mode and
+                  cross-entropy before the step), "frozen-bn.loss" likewise for the frozen-BatchNorm step, and
+                  "err32.step.KEY" / "err32.frozen-bn.KEY" (PyTorch's float32 error of each step). VGG16's dropout is switched off (p = 0) for training mode and
                   the step, so that both sides compute the same deterministic function; the Java side does likewise.
 """
 import argparse
@@ -94,9 +97,19 @@ def relative(actual, reference):
     return (actual - reference).abs().max() / reference.abs().max().clamp_min(1e-30)
 
 
-def sgd_step(net, x, labels, lr):
+def freeze_batch_norm(net):
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+            m.weight.requires_grad = False
+            m.bias.requires_grad = False
+
+
+def sgd_step(net, x, labels, lr, frozen_bn=False):
     net.train()
-    opt = torch.optim.SGD(net.parameters(), lr=lr)
+    if frozen_bn:
+        freeze_batch_norm(net)
+    opt = torch.optim.SGD([q for q in net.parameters() if q.requires_grad], lr=lr)
     loss = nn.functional.cross_entropy(net(x), labels)
     opt.zero_grad()
     loss.backward()
@@ -143,21 +156,25 @@ def main():
             for k, v in ref.items():
                 expected[f"{mode}.{k}"] = v.float()
                 expected[f"err32.{mode}.{k}"] = relative(f32[k].double(), v).reshape(1)
-    net.load_state_dict(torch.load(os.path.join(a.out, "model.pth")))  # running stats back as saved
-    exact = copy.deepcopy(net).double()
-    loss = sgd_step(exact, x.double(), labels, a.lr)
-    sgd_step(net, x, labels, a.lr)
     start = torch.load(os.path.join(a.out, "model.pth"))
-    for k, v in exact.state_dict().items():
-        if v.is_floating_point():
-            change = v - start[k].double()
-            if change.abs().max() > 0:
-                expected["err32.step." + k] = relative(net.state_dict()[k].double() - start[k].double(), change).reshape(1)
-    expected["train.loss"] = loss.detach().float().reshape(1)
-    torch.save({k: v.float() if v.is_floating_point() else v for k, v in exact.state_dict().items()},
-               os.path.join(a.out, "stepped.pth"))
+    for frozen_bn, tag, file in ((False, "step", "stepped.pth"), (True, "frozen-bn", "stepped-frozen-bn.pth")):
+        net.load_state_dict(start)  # running stats back as saved
+        exact = copy.deepcopy(net).double()
+        loss = sgd_step(exact, x.double(), labels, a.lr, frozen_bn)
+        sgd_step(net, x, labels, a.lr, frozen_bn)
+        for k, v in exact.state_dict().items():
+            if v.is_floating_point():
+                change = v - start[k].double()
+                if change.abs().max() > 0:
+                    expected[f"err32.{tag}.{k}"] = relative(net.state_dict()[k].double() - start[k].double(),
+                                                            change).reshape(1)
+        expected["train.loss" if tag == "step" else "frozen-bn.loss"] = loss.detach().float().reshape(1)
+        torch.save({k: v.float() if v.is_floating_point() else v for k, v in exact.state_dict().items()},
+                   os.path.join(a.out, file))
+        for q in net.parameters():
+            q.requires_grad = True
     torch.save(expected, os.path.join(a.out, "expected.pth"))
-    print(f"{a.model} {a.size}px: loss {loss.item():.6f}, files in {a.out}")
+    print(f"{a.model} {a.size}px: loss {expected['train.loss'].item():.6f}, files in {a.out}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@ public final class RandomWeights implements WeightSource {
     }
 
     @Override
+    public boolean pretrained() {
+        return false;
+    }
+
+    @Override
     public LoadedModel load(Backbone backbone, InputShape input, int numClasses, long seed) {
         return new LoadedModel(backbone.build(input, numClasses, seed), describe(), "random:seed=" + seed, List.of());
     }

@@ -18,6 +18,11 @@ public interface WeightSource {
     /** How a user would write this source. */
     String describe();
 
+    /** Whether the weights were learned somewhere (everything but {@code random}). */
+    default boolean pretrained() {
+        return true;
+    }
+
     /** Builds {@code backbone} for {@code input} and {@code numClasses} and loads this source's weights into it. */
     LoadedModel load(Backbone backbone, InputShape input, int numClasses, long seed);
 

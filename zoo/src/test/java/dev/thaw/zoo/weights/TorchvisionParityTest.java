@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.FreezePoint;
+import dev.thaw.zoo.FrozenBatchNorm;
 import dev.thaw.zoo.InputShape;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
@@ -77,9 +79,48 @@ class TorchvisionParityTest {
 
         ComputationGraph before = withHead(ref.file("model.pth"), backbone, input);
         ComputationGraph torchStepped = withHead(ref.file("stepped.pth"), backbone, input);
-        List<String> failures = stepDifferences(before, stepped, torchStepped, ref, model + " " + size + "px");
+        List<String> failures = stepDifferences(before, stepped, torchStepped, ref, "step",
+                model + " " + size + "px");
         assertEquals(List.of(), failures, "parameter changes of one SGD step (gradients, running means) differ "
                 + "from PyTorch's float64 answer by more than PyTorch's own float32 result does");
+    }
+
+    /**
+     * Thaw's {@link FrozenBatchNorm} against PyTorch with every BatchNorm in eval mode and its scale and shift fixed
+     * (torchvision's {@code FrozenBatchNorm2d}): in training mode the graph computes exactly its inference-mode
+     * stages, one SGD step changes the other parameters as PyTorch's does, and no BatchNorm parameter moves.
+     */
+    @ParameterizedTest(name = "{0} at {1} px")
+    @CsvSource({"resnet18, 32", "resnet50-tv, 32"})
+    void frozenBatchNormTrainsAsPyTorchWithBatchNormInEvalMode(String model, int size) throws Exception {
+        TorchReference ref = TorchReference.generate(model, size, 4, dir);
+        Backbone backbone = Backbones.get(model);
+        InputShape input = InputShape.rgb(size);
+        ComputationGraph before = withHead(ref.file("model.pth"), backbone, input);
+        ComputationGraph frozen = FrozenBatchNorm.freezeAll(before);
+        INDArray x = ref.array("input");
+
+        Map<String, INDArray> acts = frozen.feedForward(x, true);
+        for (Map.Entry<String, String> stage : stages(backbone, frozen).entrySet()) {
+            double d = TorchReference.relativeDifference(acts.get(stage.getValue()), ref.array("eval." + stage.getKey()));
+            assertTrue(d <= FORWARD_TOLERANCE, model + " training-mode " + stage.getKey() + " differs from "
+                    + "PyTorch's inference-mode output by " + d);
+        }
+
+        ComputationGraph stepped = oneSgdStep(frozen, x, ref.array("labels"), 0.1);
+        double loss = ref.array("frozen-bn.loss").getDouble(0);
+        System.out.printf("%s %dpx frozen BatchNorm: loss DL4J %.6f PyTorch %.6f%n", model, size, stepped.score(),
+                loss);
+        assertEquals(loss, stepped.score(), 1e-4 * loss, "loss before the step");
+        ComputationGraph torchStepped = withHead(ref.file("stepped-frozen-bn.pth"), backbone, input);
+        assertEquals(List.of(), stepDifferences(before, stepped, torchStepped, ref, "frozen-bn",
+                model + " " + size + "px frozen BatchNorm"), "parameter changes of one SGD step");
+        for (GraphVertex v : before.getVertices()) {
+            if (v.hasLayer() && v.getLayer().conf().getLayer() instanceof BatchNormalization) {
+                assertEquals(v.getLayer().params(), stepped.getLayer(v.getVertexName()).params(),
+                        v.getVertexName() + ": a frozen BatchNorm's parameters and statistics never change");
+            }
+        }
     }
 
     /** The file's whole model, its 10-class head included (not what a transfer does: it starts a new head). */
@@ -129,7 +170,7 @@ class TorchvisionParityTest {
      * n = batch × height × width per channel; see benchmarks/results/parity.md).
      */
     private static List<String> stepDifferences(ComputationGraph before, ComputationGraph dl4j, ComputationGraph torch,
-                                                TorchReference ref, String what) {
+                                                TorchReference ref, String step, String what) {
         Map<String, Double> worst = new LinkedHashMap<>();
         List<String> failures = new java.util.ArrayList<>();
         for (GraphVertex v : before.getVertices()) {
@@ -147,8 +188,8 @@ class TorchvisionParityTest {
                 double d = TorchReference.relativeDifference(ours, theirs);
                 worst.merge(param, d, Math::max);
                 String key = v.getVertexName() + "." + TORCH_NAMES.get(param);
-                if (!param.equals("var") && d > Math.max(1e-3, FLOAT32_MARGIN * ref.err32("step." + key))) {
-                    failures.add(String.format("%s: %.2e (PyTorch float32 %.2e)", key, d, ref.err32("step." + key)));
+                if (!param.equals("var") && d > Math.max(1e-3, FLOAT32_MARGIN * ref.err32(step + "." + key))) {
+                    failures.add(String.format("%s: %.2e (PyTorch float32 %.2e)", key, d, ref.err32(step + "." + key)));
                 }
             }
         }
