@@ -63,6 +63,12 @@ public final class TrainOptions {
             description = "Dropout probability of that dense layer (default: ${DEFAULT-VALUE}).")
     double dropout;
 
+    @Option(names = "--batchnorm", defaultValue = "auto", paramLabel = "MODE",
+            description = "What BatchNorm layers do while the layers around them train: frozen (inference mode, "
+                    + "pretrained statistics kept), train (batch statistics, running statistics updated) or auto: "
+                    + "frozen for pretrained weights, train for random ones (default: ${DEFAULT-VALUE}).")
+    String batchNorm;
+
     @Option(names = "--no-feature-cache", description = "Run the frozen layers every epoch instead of caching their "
             + "output (the cache is used only without augmentation).")
     boolean noFeatureCache;
@@ -83,6 +89,7 @@ public final class TrainOptions {
                 .updater(updater).lr(lr).schedule(schedule).weightDecay(weightDecay)
                 .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
                 .augment(augment).featureCache(!noFeatureCache).name(name).headWidth(headWidth).dropout(dropout)
+                .batchNorm(batchNorm)
                 .build();
     }
 }

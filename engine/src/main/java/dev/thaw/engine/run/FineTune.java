@@ -12,6 +12,7 @@ import dev.thaw.engine.data.Splitter;
 import dev.thaw.engine.eval.EvaluationReport;
 import dev.thaw.engine.eval.Evaluator;
 import dev.thaw.engine.train.Checkpoints;
+import dev.thaw.engine.train.BatchNormMode;
 import dev.thaw.engine.train.EpochMetrics;
 import dev.thaw.engine.train.FeatureCache;
 import dev.thaw.engine.train.Heads;
@@ -82,10 +83,12 @@ public final class FineTune {
         InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
         Strategy strategy = Strategy.parse(config.strategy());
         strategy.phases(config.epochs(), backbone.freezePoints()); // validates freeze point names up front
+        WeightSource weights = WeightSource.parse(config.weights());
+        BatchNormMode batchNorm = BatchNormMode.parse(config.batchNorm(), weights.pretrained());
         TrainSettings settings = new TrainSettings(strategy,
                 new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
                         config.weightDecay()), config.epochs(), config.seed(), config.patience(),
-                config.featureCache());
+                config.featureCache(), batchNorm);
 
         DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
         String report = DataReport.render(splits);
@@ -94,8 +97,7 @@ public final class FineTune {
         dir.writeText("data-report.txt", report);
         dir.writeText("labels.txt", String.join("\n", splits.labels()) + "\n");
 
-        LoadedModel loaded = WeightSource.parse(config.weights()).load(backbone, shape, splits.numClasses(),
-                config.seed());
+        LoadedModel loaded = weights.load(backbone, shape, splits.numClasses(), config.seed());
         ComputationGraph initial = config.headWidth() > 0 ? Heads.denseHead(loaded.graph(), backbone, shape,
                 splits.numClasses(), config.headWidth(), config.dropout(), config.seed()) : loaded.graph();
         PipelineOptions options = new PipelineOptions(config.batch(), Augmentation.parse(config.augment(), shape),
@@ -110,6 +112,7 @@ public final class FineTune {
         provenance.put("config", config);
         provenance.put("data", splits.fingerprint());
         provenance.put("weights", loaded.fingerprint());
+        provenance.put("batchNorm", batchNorm.name().toLowerCase());
         provenance.put("environment", Provenance.environment());
         dir.writeJson("provenance.json", provenance);
 
@@ -120,13 +123,19 @@ public final class FineTune {
         if (done > 0) {
             out.printf("resuming %s after epoch %d of %d%n", dir.path(), done, config.epochs());
         }
+        out.println(batchNorm == BatchNormMode.FROZEN
+                ? "batchnorm: frozen (inference mode, pretrained statistics kept; --batchnorm train trains it)"
+                : "batchnorm: train (batch statistics, running statistics updated)");
         Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints,
                 List.of(new ProgressPrinter(out, config.epochs()), new MetricsCsv(dir.metrics())));
+        long trainStart = System.nanoTime();
         Trainer.Result result = trainer.fit(initial, previous);
+        long testStart = System.nanoTime();
 
         Split evalSplit = splits.get(Split.TEST).isEmpty() ? Split.VAL : Split.TEST;
         EvaluationReport evaluation = Evaluator.evaluate(result.model(), pipeline.evaluation(evalSplit),
                 splits.labels(), evalSplit.folderName(), 3);
+        double testSeconds = (System.nanoTime() - testStart) / 1e9;
         dir.writeJson("evaluation.json", evaluation);
         out.print(evaluation.render());
         ThawModelFile.save(result.model(), new ThawModelFile.Info(backbone.name(), shape.toString(), splits.labels(),
@@ -135,9 +144,11 @@ public final class FineTune {
         GraphParts parts = new GraphParts(result.model());
         long trainable = parts.totalParams() - parts.params(parts.frozenBy(phases.get(phases.size() - 1).frozen()));
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("%s; model saved to %s (%.1f s)%n", result.stopReason(), dir.model(), seconds);
+        out.printf("%s; model saved to %s (%.1f s: training %.1f s, testing %.1f s)%n", result.stopReason(),
+                dir.model(), seconds, (testStart - trainStart) / 1e9, testSeconds);
         out.flush();
-        return new RunResult(dir.path(), evaluation, result.history(), seconds, trainable, result.stopReason(),
+        return new RunResult(dir.path(), evaluation, result.history(), seconds, (testStart - trainStart) / 1e9,
+                testSeconds, trainable, result.stopReason(),
                 features.computed(), features.hits());
     }
 }

@@ -27,11 +27,14 @@ import java.io.Serializable;
  * @param strict       fail on bad image files instead of skipping them
  * @param headWidth    units of a new dense layer before the output (0: the backbone's own head)
  * @param dropout      dropout probability of that dense layer
+ * @param batchNorm    {@code auto}, {@code frozen} or {@code train}: what BatchNorm layers do while the layers around
+ *                     them fine-tune ({@code auto}: frozen for pretrained weights, trained for random ones)
  */
 public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
                           String updater, double lr, String schedule, double weightDecay, int batch, int epochs,
                           long seed, int patience, String augment, boolean featureCache, String name,
-                          boolean strict, int headWidth, double dropout) implements Serializable {
+                          boolean strict, int headWidth, double dropout, String batchNorm)
+        implements Serializable {
 
     /** Arbiter hands candidates around as serialized copies. */
     private static final long serialVersionUID = 1L;
@@ -62,10 +65,14 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         b.strict = strict;
         b.headWidth = headWidth;
         b.dropout = dropout;
+        b.batchNorm = batchNorm;
         return b;
     }
 
-    /** Defaults: Fashion-MNIST, smallcnn, random weights, head strategy, Adam 1e-3, 5 epochs, batch 32. */
+    /**
+     * Defaults: Fashion-MNIST, smallcnn, random weights, head strategy, Adam 1e-3, 5 epochs, batch 32, BatchNorm
+     * {@code auto}.
+     */
     public static final class Builder {
         private String data = "fashion-mnist";
         private SplitPlan split = SplitPlan.DEFAULT;
@@ -87,6 +94,7 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         private boolean strict;
         private int headWidth;
         private double dropout;
+        private String batchNorm = "auto";
 
         public Builder data(String v) { data = v; return this; }
         public Builder split(SplitPlan v) { split = v; return this; }
@@ -108,10 +116,12 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         public Builder strict(boolean v) { strict = v; return this; }
         public Builder headWidth(int v) { headWidth = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
+        public Builder batchNorm(String v) { batchNorm = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(data, split, model, input, weights, strategy, updater, lr, schedule, weightDecay,
-                    batch, epochs, seed, patience, augment, featureCache, name, strict, headWidth, dropout);
+                    batch, epochs, seed, patience, augment, featureCache, name, strict, headWidth, dropout,
+                    batchNorm);
         }
     }
 }

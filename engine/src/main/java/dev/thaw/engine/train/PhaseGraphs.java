@@ -3,6 +3,7 @@ package dev.thaw.engine.train;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.ConvCache;
 import dev.thaw.zoo.FreezePoint;
+import dev.thaw.zoo.FrozenBatchNorm;
 import dev.thaw.zoo.GraphParts;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /**
  * Builds the graph a {@link Phase} trains, with DL4J's {@link TransferLearning.GraphBuilder}: the phase's updater
  * through a {@link FineTuneConfiguration}, its freeze point through {@code setFeatureExtractor}, and per-layer
- * updaters where rates differ: each block for discriminative rates, the head for its {@link Phase#headLrFactor}.
+ * updaters where rates differ: each block for discriminative rates, the head for its {@link Phase#headLrFactor};
+ * with {@link BatchNormMode#FROZEN}, its trainable BatchNorm layers as {@link FrozenBatchNorm}.
  *
  * <p>Always built from the unfrozen master graph with the latest weights copied in, because DL4J cannot unfreeze a
  * layer once it is wrapped as frozen; so going from "head only" to "everything" is a new build, not an edit. Each
@@ -36,7 +38,7 @@ final class PhaseGraphs {
     }
 
     static ComputationGraph build(ComputationGraph master, Backbone backbone, Phase phase, Optimizer optimizer,
-                                  Clock clock, long seed) {
+                                  BatchNormMode batchNorm, Clock clock, long seed) {
         FineTuneConfiguration ftc = new FineTuneConfiguration.Builder()
                 .updater(updater(optimizer, phase, clock, phase.lrScale()))
                 .weightDecay(optimizer.weightDecay())
@@ -47,6 +49,9 @@ final class PhaseGraphs {
             builder.setFeatureExtractor(phase.frozen().vertex());
         }
         ComputationGraph graph = builder.build();
+        if (batchNorm == BatchNormMode.FROZEN) {
+            graph = FrozenBatchNorm.freezeAll(graph);
+        }
         if (phase.decayPerBlock() != 1) {
             applyBlockRates(graph, backbone, phase, optimizer, clock);
         }

@@ -57,8 +57,9 @@ public final class ProgressPrinter implements TrainingListener {
     @Override
     public void onEpochEnd(EpochMetrics m) {
         if (enabled) {
-            out.printf("epoch %d/%d  loss %.4f  val acc %.4f  %.0f img/s  %.1f s%n", m.epoch() + 1, totalEpochs,
-                    m.trainLoss(), m.valAccuracy(), m.imagesPerSecond(), m.seconds());
+            String val = Double.isNaN(m.valAccuracy()) ? "" : String.format("  val acc %.4f", m.valAccuracy());
+            out.printf("epoch %d/%d  loss %.4f%s  %.0f img/s  %.1f s%n", m.epoch() + 1, totalEpochs, m.trainLoss(),
+                    val, m.imagesPerSecond(), m.seconds());
             out.flush();
         }
     }

@@ -10,9 +10,10 @@ package dev.thaw.engine.train;
  * @param patience     stop after this many epochs without a better validation accuracy (0: never stop early);
  *                     the best epoch's weights are kept
  * @param featureCache train phases with a frozen prefix from cached features (ignored with augmentation)
+ * @param batchNorm    what BatchNorm layers in the trainable part do
  */
 public record TrainSettings(Strategy strategy, Optimizer optimizer, int epochs, long seed, int patience,
-                            boolean featureCache) {
+                            boolean featureCache, BatchNormMode batchNorm) {
 
     public TrainSettings {
         if (epochs < 1) {

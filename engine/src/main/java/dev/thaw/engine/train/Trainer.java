@@ -96,7 +96,8 @@ public final class Trainer {
                         flush(training);
                         copyLayers(training, master);
                     }
-                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(), clock, settings.seed());
+                    training = PhaseGraphs.build(master, backbone, phase, settings.optimizer(),
+                            settings.batchNorm(), clock, settings.seed());
                     current = phase;
                 }
                 // counted within the phase: its updater is fresh (Adam's bias correction uses this count), and its

@@ -67,12 +67,44 @@ class StrategyFreezeTest {
         assertTrue(result.history().stream().allMatch(m -> m.valAccuracy() >= 0 && m.valAccuracy() <= 1));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"full", "two-phase:1", "freeze:block1"})
+    void frozenBatchNormKeepsEveryStatisticWhileTheLayersAroundItTrain(String strategy) {
+        ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        Map<String, INDArray> before = snapshot(master);
+        Trainer.Result result = new Trainer(TinyData.SMALL,
+                TinyData.settings(strategy, 2, 1e-2, true, BatchNormMode.FROZEN),
+                TinyData.pipeline(TinyData.splits(240, 0)), new FeatureCache(null), TinyData.key(), null, List.of())
+                .fit(master, List.of());
+        Map<String, INDArray> after = snapshot(result.model());
+        for (String layer : LAYERS) {
+            boolean behindFreezePoint = strategy.equals("freeze:block1") && layer.startsWith("block1");
+            if (layer.endsWith("_bn") || behindFreezePoint) {
+                assertEquals(before.get(layer), after.get(layer), layer + ": frozen under " + strategy);
+            } else {
+                assertNotEquals(before.get(layer), after.get(layer), layer + " trained under " + strategy);
+            }
+        }
+    }
+
+    @Test
+    void batchNormIsFrozenForPretrainedWeightsAndTrainsForRandomOnes() {
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("auto", true));
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", false));
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("train", true));
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse(null, true), "runs saved before the option: auto");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BatchNormMode.parse("eval", true));
+        assertTrue(e.getMessage().contains("--batchnorm eval"), e.getMessage());
+    }
+
     @Test
     void discriminativeRatesDecayTowardTheInput() {
         ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
         Phase phase = new Phase(0, 1, dev.thaw.zoo.FreezePoint.NONE, 1, 0.5);
         ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase,
-                new Optimizer("adam", new LearningRate(1e-2, "constant"), 0), new PhaseGraphs.Clock(1, 10, 10), 1);
+                new Optimizer("adam", new LearningRate(1e-2, "constant"), 0), BatchNormMode.TRAIN,
+                new PhaseGraphs.Clock(1, 10, 10), 1);
         double head = lr(g, "output");
         assertEquals(1e-2, head, 1e-12);
         assertEquals(1e-2 * 0.5, lr(g, "fc"), 1e-12);
@@ -89,17 +121,17 @@ class StrategyFreezeTest {
         Optimizer adam = new Optimizer("adam", new LearningRate(1e-4, "constant"), 0);
         for (String strategy : List.of("full", "freeze:block2")) {
             Phase phase = Strategy.parse(strategy).phases(3, points).get(0);
-            ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase, adam,
+            ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase, adam, BatchNormMode.TRAIN,
                     new PhaseGraphs.Clock(3, 30, 10), 1);
             assertEquals(1e-3, lr(g, "output"), 1e-12, strategy + ": the head");
             assertEquals(1e-4, lr(g, "block3_conv"), 1e-12, strategy + ": the backbone");
         }
         Phase headOnly = Strategy.parse("head").phases(3, points).get(0);
-        assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, headOnly, adam,
+        assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, headOnly, adam, BatchNormMode.TRAIN,
                 new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "a head training alone keeps --lr");
         Phase second = Strategy.parse("two-phase:1").phases(3, points).get(1);
         assertEquals(1e-5, second.lrScale() * 1e-4, 1e-15);
-        assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, second, adam,
+        assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, second, adam, BatchNormMode.TRAIN,
                 new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "two-phase keeps the head's first rate");
     }
 

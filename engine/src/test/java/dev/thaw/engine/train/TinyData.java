@@ -36,9 +36,15 @@ final class TinyData {
                 new DecodeCache(null, 1 << 26));
     }
 
+    /** Settings for a network of random weights: BatchNorm trains. */
     static TrainSettings settings(String strategy, int epochs, double lr, boolean featureCache) {
+        return settings(strategy, epochs, lr, featureCache, BatchNormMode.TRAIN);
+    }
+
+    static TrainSettings settings(String strategy, int epochs, double lr, boolean featureCache,
+                                  BatchNormMode batchNorm) {
         return new TrainSettings(Strategy.parse(strategy), new Optimizer("adam", new LearningRate(lr, "constant"), 0),
-                epochs, 3, 0, featureCache);
+                epochs, 3, 0, featureCache, batchNorm);
     }
 
     static FeatureCache.Key key() {
