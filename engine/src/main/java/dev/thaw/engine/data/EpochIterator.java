@@ -15,6 +15,8 @@ abstract class EpochIterator implements DataSetIterator {
     protected final InputShape shape;
     protected final int numClasses;
     protected final int batchSize;
+    private int[] sizes = new int[0];
+    private int batch;
 
     EpochIterator(InputShape shape, int numClasses, int batchSize) {
         this.shape = shape;
@@ -22,9 +24,18 @@ abstract class EpochIterator implements DataSetIterator {
         this.batchSize = batchSize;
     }
 
+    /**
+     * Called by {@link #reset()}: an epoch of {@code count} examples starts. A training epoch ({@code even}) is cut
+     * into batches of equal size ({@link EpochOrder#batchSizes}); a held-out split into plain batches.
+     */
+    protected void startEpoch(int count, boolean even) {
+        sizes = even ? EpochOrder.batchSizes(count, batchSize) : null;
+        batch = 0;
+    }
+
     @Override
     public DataSet next() {
-        return next(batchSize);
+        return next(sizes == null ? batchSize : sizes[batch++]);
     }
 
     @Override

@@ -57,6 +57,7 @@ final class FolderStream extends EpochIterator {
         }
         current = new RecordReaderDataSetIterator(reader, batchSize, 1, numClasses);
         current.setPreProcessor(normalization);
+        startEpoch(items.size(), shuffle);
     }
 
     @Override

@@ -46,6 +46,7 @@ final class ImageBatches extends EpochIterator {
         images = source.get();
         order = shuffle ? EpochOrder.shuffled(images.count(), seed, epoch) : identity(images.count());
         cursor = 0;
+        startEpoch(order.length, shuffle);
     }
 
     private static int[] identity(int n) {

@@ -141,20 +141,25 @@ public final class FeatureCache {
         }
     }
 
-    /** Splits one featurized array into shuffled minibatches for an epoch, reproducibly from the seed. */
+    /**
+     * Splits one featurized array into shuffled minibatches for an epoch, reproducibly from the seed, cut as the
+     * image pipeline cuts a training epoch ({@link EpochOrder#batchSizes}).
+     */
     static List<DataSet> minibatches(DataSet all, int batchSize, long seed, int epoch) {
         int n = all.numExamples();
         int[] order = EpochOrder.shuffled(n, seed, epoch);
         long[] shape = all.getFeatures().shape();
         INDArray flat = all.getFeatures().reshape('c', n, -1);
         List<DataSet> out = new ArrayList<>();
-        for (int start = 0; start < n; start += batchSize) {
-            int end = Math.min(n, start + batchSize);
+        int start = 0;
+        for (int size : EpochOrder.batchSizes(n, batchSize)) {
+            int end = start + size;
             int[] idx = java.util.Arrays.copyOfRange(order, start, end);
             long[] batchShape = shape.clone();
             batchShape[0] = idx.length;
             out.add(new DataSet(Nd4j.pullRows(flat, 1, idx).reshape('c', batchShape),
                     Nd4j.pullRows(all.getLabels(), 1, idx)));
+            start = end;
         }
         return out;
     }

@@ -49,6 +49,32 @@ class DataPipelineTest {
         return batches;
     }
 
+    /**
+     * 18 training images at batch 4: five batches of 3 or 4 (never 4, 4, 4, 4 and a lone 2 that BatchNorm would
+     * normalize by), on both the decoded-image and the streaming path; held-out splits are cut plainly, in larger
+     * batches at small inputs.
+     */
+    @Test
+    void trainingBatchesAreEvenAndHeldOutOnesPlain() {
+        assertEquals(List.of(25, 25, 25, 25), sizes(EpochOrder.batchSizes(100, 32)));
+        assertEquals(List.of(31, 31, 31, 32), sizes(EpochOrder.batchSizes(125, 32)));
+        assertEquals(List.of(7), sizes(EpochOrder.batchSizes(7, 32)));
+        for (boolean decoded : List.of(true, false)) {
+            DataPipeline p = pipeline(PipelineOptions.DEFAULT.withDecodeCache(decoded), new DecodeCache(null, 1 << 26));
+            DataSetIterator train = p.train(1);
+            for (int e = 0; e < 2; e++) {
+                assertEquals(List.of(3, 4, 3, 4, 4), epoch(train).stream().map(x -> (int) x.size(0)).toList());
+                train.reset();
+            }
+            assertEquals(128, p.evaluationBatch(), "forward passes at 32 px: 128 images a batch");
+            assertEquals(List.of(6), epoch(p.evaluation(Split.VAL)).stream().map(x -> (int) x.size(0)).toList());
+        }
+    }
+
+    private static List<Integer> sizes(int[] sizes) {
+        return java.util.Arrays.stream(sizes).boxed().toList();
+    }
+
     @Test
     void repeatedEpochsDecodeOnce() {
         DecodeCache cache = new DecodeCache(null, 1 << 26);
