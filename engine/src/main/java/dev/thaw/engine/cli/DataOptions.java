@@ -28,6 +28,11 @@ public final class DataOptions {
             description = "Validation share of each class when the data is not pre-split (default: ${DEFAULT-VALUE}).")
     double val;
 
+    @Option(names = "--val-per-class", paramLabel = "N", defaultValue = "0",
+            description = "At most N validation images per class (default: no cap). Validation runs every epoch: "
+                    + "with few labels, a cap keeps it from costing more than the training.")
+    int valPerClass;
+
     @Option(names = "--test", paramLabel = "F", defaultValue = "0.15",
             description = "Test share of each class when the data is not pre-split (default: ${DEFAULT-VALUE}).")
     double test;
@@ -44,7 +49,7 @@ public final class DataOptions {
     }
 
     public SplitPlan plan() {
-        return new SplitPlan(seed, val, test, perClass, classes);
+        return new SplitPlan(seed, val, test, perClass, classes, valPerClass);
     }
 
     public Dataset open() {

@@ -31,9 +31,13 @@ public record DataSplits(Dataset dataset, SplitPlan plan, List<String> labels, M
         return counts;
     }
 
-    /** Identifies the data and the cut: the dataset fingerprint plus the plan. */
+    /**
+     * Identifies the data and the cut: the dataset fingerprint plus the plan (the validation cap only when set, so
+     * that feature-cache keys made before it existed still match).
+     */
     public String fingerprint() {
         return dataset.fingerprint() + "/seed=" + plan.seed() + ",val=" + plan.valFraction() + ",test="
-                + plan.testFraction() + ",perClass=" + plan.perClass() + ",classes=" + plan.classes();
+                + plan.testFraction() + ",perClass=" + plan.perClass() + ",classes=" + plan.classes()
+                + (plan.valPerClass() > 0 ? ",valPerClass=" + plan.valPerClass() : "");
     }
 }

@@ -59,7 +59,9 @@ public final class Splitter {
         for (Item i : items) {
             (i.presplit() == null || i.presplit() == Split.TRAIN ? pool : cut.get(i.presplit())).add(i);
         }
-        // Held-out parts the data does not already provide are carved from the pool, at least one image each.
+        // Held-out parts the data does not already provide are carved from the pool, at least one image each. A
+        // validation cap keeps the first images of the carved (or given) validation part and hands the rest to
+        // training, after the images training had anyway: the test part and a --per-class draw stay as without it.
         int wantVal = cut.get(Split.VAL).isEmpty() ? holdOut(items.size(), plan.valFraction()) : 0;
         int wantTest = cut.get(Split.TEST).isEmpty() ? holdOut(items.size(), plan.testFraction()) : 0;
         int needed = wantVal + wantTest + 1;
@@ -69,9 +71,14 @@ public final class Splitter {
                     + needed + " (1 train, " + wantVal + " val, " + wantTest + " test): add images, or lower --val/"
                     + "--test (0 turns a split off)");
         }
-        cut.get(Split.VAL).addAll(pool.subList(0, wantVal));
+        int keepVal = plan.valPerClass() > 0 ? Math.min(wantVal, plan.valPerClass()) : wantVal;
+        cut.get(Split.VAL).addAll(pool.subList(0, keepVal));
+        if (plan.valPerClass() > 0 && cut.get(Split.VAL).size() > plan.valPerClass()) {
+            cut.get(Split.VAL).subList(plan.valPerClass(), cut.get(Split.VAL).size()).clear();
+        }
         cut.get(Split.TEST).addAll(pool.subList(wantVal, wantVal + wantTest));
-        List<Item> train = pool.subList(wantVal + wantTest, pool.size());
+        List<Item> train = new ArrayList<>(pool.subList(wantVal + wantTest, pool.size()));
+        train.addAll(pool.subList(keepVal, wantVal));
         if (plan.perClass() > 0) {
             if (plan.perClass() > train.size()) {
                 throw new DataException("--per-class " + plan.perClass() + " but class '" + name + "' has only "

@@ -47,6 +47,23 @@ class SplitterTest {
     }
 
     @Test
+    void aValidationCapKeepsTheRestForTrainingAndChangesTheFingerprint() {
+        // class b: 30 images, 15 % = 5 validation images
+        DataSplits plain = Splitter.split(dataset, SplitPlan.DEFAULT);
+        DataSplits capped = Splitter.split(dataset, SplitPlan.DEFAULT.withValPerClass(2));
+        assertEquals(List.of(2, 2, 2), java.util.Arrays.stream(capped.counts(Split.VAL)).boxed().toList());
+        assertEquals(5, plain.counts(Split.VAL)[1]);
+        assertEquals(plain.counts(Split.TRAIN)[1] + 3, capped.counts(Split.TRAIN)[1], "the uncapped rest trains");
+        assertEquals(ids(plain, Split.TEST), ids(capped, Split.TEST), "the test split is untouched");
+        assertEquals(ids(Splitter.split(dataset, SplitPlan.DEFAULT.withPerClass(5)), Split.TRAIN),
+                ids(Splitter.split(dataset, SplitPlan.DEFAULT.withPerClass(5).withValPerClass(2)), Split.TRAIN),
+                "a label budget draws the same images");
+        assertNotEquals(plain.fingerprint(), capped.fingerprint(), "cached features of one never serve the other");
+        assertEquals(plain.fingerprint(), Splitter.split(dataset, SplitPlan.DEFAULT.withValPerClass(0)).fingerprint(),
+                "no cap: the fingerprint feature-cache keys were made with before caps existed");
+    }
+
+    @Test
     void splitDoesNotDependOnListingOrder() {
         List<Item> shuffled = new ArrayList<>(dataset.items());
         Collections.shuffle(shuffled, new java.util.Random(9));
