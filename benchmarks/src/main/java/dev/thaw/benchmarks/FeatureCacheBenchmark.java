@@ -83,7 +83,7 @@ public final class FeatureCacheBenchmark {
                 PipelineOptions.DEFAULT.withBatchSize(16), new DecodeCache(null, 1L << 30));
         TrainSettings settings = new TrainSettings(Strategy.parse("head"),
                 new Optimizer("adam", new LearningRate(1e-3, "constant"), 0), epochs, 1, 0, true,
-                BatchNormMode.TRAIN);
+                BatchNormMode.TRAIN, false);
         Path cacheDir = Files.createTempDirectory("thaw-bench-features");
         FeatureCache cache = new FeatureCache(cacheDir);
         FeatureCache.Key key = new FeatureCache.Key(backbone.name(), "random:seed=1", "", shape.toString(),
@@ -99,7 +99,7 @@ public final class FeatureCacheBenchmark {
 
         ComputationGraph g2 = backbone.build(shape, splits.numClasses(), 1);
         List<EpochMetrics> uncached = new Trainer(backbone, new TrainSettings(settings.strategy(),
-                settings.optimizer(), epochs, 1, 0, false, settings.batchNorm()), pipeline, cache, null, null, List.of())
+                settings.optimizer(), epochs, 1, 0, false, settings.batchNorm(), false), pipeline, cache, null, null, List.of())
                 .fit(g2, List.of()).history();
         double c = median(cached);
         double u = median(uncached);

@@ -88,7 +88,7 @@ public final class FineTune {
         TrainSettings settings = new TrainSettings(strategy,
                 new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
                         config.weightDecay()), config.epochs(), config.seed(), config.patience(),
-                config.featureCache(), batchNorm);
+                config.featureCache(), batchNorm, weights.pretrained());
 
         DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
         String report = DataReport.render(splits);

@@ -26,6 +26,11 @@ public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrSca
         this(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1);
     }
 
+    /** This phase with the head at the phase rate. */
+    Phase withHeadAtPhaseRate() {
+        return new Phase(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1);
+    }
+
     public int endEpoch() {
         return firstEpoch + epochs;
     }

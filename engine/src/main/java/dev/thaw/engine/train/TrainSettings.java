@@ -1,5 +1,8 @@
 package dev.thaw.engine.train;
 
+import dev.thaw.zoo.FreezePoints;
+import java.util.List;
+
 /**
  * How to train, apart from data and model.
  *
@@ -11,9 +14,18 @@ package dev.thaw.engine.train;
  *                     the best epoch's weights are kept
  * @param featureCache train phases with a frozen prefix from cached features (ignored with augmentation)
  * @param batchNorm    what BatchNorm layers in the trainable part do
+ * @param pretrained   whether the starting weights were learned elsewhere: only then does a new head train faster
+ *                     than the layers below it ({@link Phase#headLrFactor}); from random weights nothing is new
+ *                     relative to anything else, and everything trains at one rate (as PyTorch's scratch recipe)
  */
 public record TrainSettings(Strategy strategy, Optimizer optimizer, int epochs, long seed, int patience,
-                            boolean featureCache, BatchNormMode batchNorm) {
+                            boolean featureCache, BatchNormMode batchNorm, boolean pretrained) {
+
+    /** The strategy's phases over the run, with one rate for head and body when nothing is pretrained. */
+    List<Phase> phases(FreezePoints points) {
+        List<Phase> phases = strategy.phases(epochs, points);
+        return pretrained ? phases : phases.stream().map(Phase::withHeadAtPhaseRate).toList();
+    }
 
     public TrainSettings {
         if (epochs < 1) {

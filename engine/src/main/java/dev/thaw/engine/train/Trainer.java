@@ -52,7 +52,7 @@ public final class Trainer {
     }
 
     public Result fit(ComputationGraph master, List<EpochMetrics> previous) {
-        List<Phase> phases = settings.strategy().phases(settings.epochs(), backbone.freezePoints());
+        List<Phase> phases = settings.phases(backbone.freezePoints());
         DataSplits splits = pipeline.splits();
         int trainSize = splits.get(Split.TRAIN).size();
         int batchSize = pipeline.options().batchSize();

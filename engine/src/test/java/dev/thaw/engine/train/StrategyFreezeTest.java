@@ -135,6 +135,18 @@ class StrategyFreezeTest {
                 new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "two-phase keeps the head's first rate");
     }
 
+    @Test
+    void fromRandomWeightsHeadAndBodyShareOneRate() {
+        var points = TinyData.SMALL.freezePoints();
+        Optimizer adam = new Optimizer("adam", new LearningRate(1e-3, "constant"), 0);
+        for (boolean pretrained : List.of(true, false)) {
+            TrainSettings settings = new TrainSettings(Strategy.parse("full"), adam, 3, 1, 0, false,
+                    BatchNormMode.TRAIN, pretrained);
+            assertEquals(pretrained ? Phase.HEAD_LR_FACTOR : 1, settings.phases(points).get(0).headLrFactor(),
+                    pretrained ? "a new head on a pretrained body: 10x" : "scratch: one rate, as PyTorch's");
+        }
+    }
+
     private static double lr(ComputationGraph g, String layer) {
         return ((Adam) ((BaseLayer) g.getLayer(layer).conf().getLayer()).getIUpdater()).getLearningRate();
     }

@@ -36,7 +36,7 @@ final class TinyData {
                 new DecodeCache(null, 1 << 26));
     }
 
-    /** Settings for a network of random weights: BatchNorm trains. */
+    /** Settings of a run with BatchNorm trained (the network is random, but trained as if pretrained). */
     static TrainSettings settings(String strategy, int epochs, double lr, boolean featureCache) {
         return settings(strategy, epochs, lr, featureCache, BatchNormMode.TRAIN);
     }
@@ -44,7 +44,7 @@ final class TinyData {
     static TrainSettings settings(String strategy, int epochs, double lr, boolean featureCache,
                                   BatchNormMode batchNorm) {
         return new TrainSettings(Strategy.parse(strategy), new Optimizer("adam", new LearningRate(lr, "constant"), 0),
-                epochs, 3, 0, featureCache, batchNorm);
+                epochs, 3, 0, featureCache, batchNorm, true);
     }
 
     static FeatureCache.Key key() {

@@ -46,7 +46,7 @@ class TrainingOptionsTest {
         // A learning rate so small nothing improves: validation accuracy never beats epoch 1.
         TrainSettings settings = new TrainSettings(Strategy.parse("full"),
                 new Optimizer("adam", new LearningRate(1e-30, "constant"), 0), 6, 3, 2, false,
-                BatchNormMode.TRAIN);
+                BatchNormMode.TRAIN, true);
         ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
         Trainer.Result r = new Trainer(TinyData.SMALL, settings, TinyData.pipeline(TinyData.splits(120, 0)),
                 new FeatureCache(null), null, checkpoints, List.of()).fit(master, List.of());
