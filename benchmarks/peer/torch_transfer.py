@@ -17,9 +17,14 @@ Adam 1e-3, batch 32. Transfer: classes 5-9, --per-class images per class drawn b
 images of 5-9 after the last epoch. Recipes:
   head      only the head trains (lr 1e-3), the body frozen in eval mode (BatchNorm on its running statistics)
   finetune  everything trains in train mode, body lr 1e-4, head lr 1e-3 (the usual two-group recipe)
+  finetune-bn-frozen  the same with every BatchNorm in eval mode and its weight and bias fixed (bn.eval(), what
+            torchvision.ops.FrozenBatchNorm2d does; Thaw's default for pretrained weights)
   scratch   a random network, everything at 1e-3
---save-pretrained writes the pretrained state_dict, which Thaw reads with --weights torchvision:PATH. Output: one
-JSON line per recipe and seed (test accuracy, wall time, per-epoch mean loss).
+--save-pretrained writes the pretrained state_dict, which Thaw reads with --weights torchvision:PATH. --indices
+FILE ({"20": {"1": [i, ...]}}: per label budget and seed, indices into the 60,000 training images) trains on exactly
+those images instead of drawing them: Thaw's StrategyComparison passes the images its own runs trained on. Output:
+one JSON line for the pretraining (recipe "pretrain") and one per recipe, budget and seed (test accuracy, macro-F1,
+trainable parameters, seconds of training and of testing, per-epoch mean loss).
 """
 import argparse
 import gzip
@@ -73,7 +78,15 @@ def build(model, classes):
     return getattr(torchvision.models, model)(num_classes=classes)
 
 
-def train(net, x, y, epochs, groups, seed, freeze_body):
+def freeze_batch_norm(net):
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+            m.weight.requires_grad = False
+            m.bias.requires_grad = False
+
+
+def train(net, x, y, epochs, groups, seed, freeze_body, frozen_bn=False):
     opt = torch.optim.Adam(groups)
     gen = torch.Generator().manual_seed(seed)
     losses = []
@@ -82,6 +95,8 @@ def train(net, x, y, epochs, groups, seed, freeze_body):
         if freeze_body:
             net.eval()
             net.fc.train()
+        if frozen_bn:
+            freeze_batch_norm(net)
         order = torch.randperm(len(x), generator=gen)
         total, batches = 0.0, 0
         for i in range(0, len(x), 32):
@@ -96,13 +111,24 @@ def train(net, x, y, epochs, groups, seed, freeze_body):
     return losses
 
 
-def accuracy(net, x, y):
+def predict(net, x):
     net.eval()
-    correct = 0
     with torch.no_grad():
-        for i in range(0, len(x), 250):
-            correct += (net(x[i:i + 250]).argmax(1) == y[i:i + 250]).sum().item()
-    return correct / len(x)
+        return torch.cat([net(x[i:i + 250]).argmax(1) for i in range(0, len(x), 250)])
+
+
+def accuracy(net, x, y):
+    return (predict(net, x) == y).float().mean().item()
+
+
+def macro_f1(predicted, y, classes):
+    f1 = []
+    for c in range(classes):
+        tp = ((predicted == c) & (y == c)).sum().item()
+        fp = ((predicted == c) & (y != c)).sum().item()
+        fn = ((predicted != c) & (y == c)).sum().item()
+        f1.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(f1) / classes
 
 
 def main():
@@ -118,6 +144,8 @@ def main():
     p.add_argument("--data", default=DEBIAN)
     p.add_argument("--pretrained", help="start from this state_dict instead of pretraining")
     p.add_argument("--save-pretrained")
+    p.add_argument("--pretrain-only", action="store_true", help="stop after pretraining (and --save-pretrained)")
+    p.add_argument("--indices", help="JSON file of training-image indices per budget and seed (see above)")
     p.add_argument("--out", required=True, help="JSON lines file, appended to")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -134,18 +162,31 @@ def main():
                        a.pretrain_epochs, [{"params": net.parameters(), "lr": 1e-3}], 0, False)
         src_test = np.flatnonzero(test_y < 5)
         acc = accuracy(net, prepare(test_x[src_test], a.size), torch.from_numpy(test_y[src_test].astype(np.int64)))
-        print(f"pretrained {a.model} on 0-4: loss {losses}, source test accuracy {acc:.4f}, {time.time() - start:.0f} s",
-              flush=True)
+        print(json.dumps({"side": "pytorch", "model": a.model, "size": a.size, "recipe": "pretrain",
+                          "epochs": a.pretrain_epochs, "test_accuracy": acc, "seconds": time.time() - start,
+                          "epoch_loss": losses}), flush=True)
         pretrained = net.state_dict()
         if a.save_pretrained:
             torch.save(pretrained, a.save_pretrained)
+    if a.pretrain_only:
+        return
 
     target_test = np.flatnonzero(test_y >= 5)
     tx = prepare(test_x[target_test], a.size)
     ty = torch.from_numpy(test_y[target_test].astype(np.int64) - 5)
+    given = None
+    if a.indices:
+        with open(a.indices) as f:
+            given = json.load(f)
     for per_class in [int(v) for v in a.per_class.split(",")]:
         for seed in [int(s) for s in a.seeds.split(",")]:
-            chosen = pick(train_y, range(5, 10), per_class, np.random.default_rng(seed))
+            if given is not None:
+                chosen = np.array(sorted(given[str(per_class)][str(seed)]))
+                if chosen.max() >= len(train_y) or np.any(train_y[chosen] < 5):
+                    raise SystemExit(f"--indices {a.indices}: budget {per_class} seed {seed} names images outside "
+                                     "the training images of classes 5-9")
+            else:
+                chosen = pick(train_y, range(5, 10), per_class, np.random.default_rng(seed))
             x = prepare(train_x[chosen], a.size)
             y = torch.from_numpy(train_y[chosen].astype(np.int64) - 5)
             for recipe in a.recipes.split(","):
@@ -154,23 +195,30 @@ def main():
                 if recipe != "scratch":
                     body = {k: v for k, v in pretrained.items() if not k.startswith("fc.")}
                     net.load_state_dict(body, strict=False)
+                if recipe == "finetune-bn-frozen":
+                    freeze_batch_norm(net)
                 head = list(net.fc.parameters())
-                rest = [q for n, q in net.named_parameters() if not n.startswith("fc.")]
+                rest = [q for n, q in net.named_parameters() if not n.startswith("fc.") and q.requires_grad]
                 if recipe == "head":
                     for q in rest:
                         q.requires_grad = False
                     groups = [{"params": head, "lr": 1e-3}]
-                elif recipe == "finetune":
+                elif recipe in ("finetune", "finetune-bn-frozen"):
                     groups = [{"params": rest, "lr": 1e-4}, {"params": head, "lr": 1e-3}]
                 elif recipe == "scratch":
-                    groups = [{"params": net.parameters(), "lr": 1e-3}]
+                    groups = [{"params": list(net.parameters()), "lr": 1e-3}]
                 else:
-                    raise SystemExit(f"unknown recipe {recipe!r}: use head, finetune, scratch")
+                    raise SystemExit(f"unknown recipe {recipe!r}: use head, finetune, finetune-bn-frozen, scratch")
                 start = time.time()
-                losses = train(net, x, y, a.epochs, groups, seed, recipe == "head")
-                acc = accuracy(net, tx, ty)
+                losses = train(net, x, y, a.epochs, groups, seed, recipe == "head", recipe == "finetune-bn-frozen")
+                trained = time.time()
+                predicted = predict(net, tx)
+                acc = (predicted == ty).float().mean().item()
                 line = {"side": "pytorch", "model": a.model, "size": a.size, "per_class": per_class, "seed": seed,
-                        "recipe": recipe, "test_accuracy": acc, "seconds": time.time() - start,
+                        "recipe": recipe, "test_accuracy": acc, "macro_f1": macro_f1(predicted, ty, 5),
+                        "trainable_params": sum(q.numel() for g in groups for q in g["params"]),
+                        "seconds": time.time() - start,
+                        "train_seconds": trained - start, "test_seconds": time.time() - trained,
                         "epoch_loss": losses}
                 print(json.dumps(line), flush=True)
                 with open(a.out, "a") as f:

@@ -14,7 +14,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * are measured on the same machine in the same invocation. The script prints one JSON object per result line;
  * anything else it prints is passed through.
  */
-final class PythonPeer {
+public final class PythonPeer {
 
     private PythonPeer() {
     }
@@ -23,7 +23,7 @@ final class PythonPeer {
      * Runs {@code python script args…} and returns its JSON lines; empty (with the reason printed) when the
      * interpreter cannot start or the script fails, so the Java side's figures are still written.
      */
-    static List<JsonNode> run(String python, String script, List<String> args)
+    public static List<JsonNode> run(String python, String script, List<String> args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python, script));
         cmd.addAll(args);

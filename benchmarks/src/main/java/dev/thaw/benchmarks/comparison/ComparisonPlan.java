@@ -19,25 +19,91 @@ import java.util.List;
  * @param targetEpochs epochs on task B, the same for every strategy
  * @param batch        minibatch size
  * @param strategies   strategies in report order
+ * @param weights      start every transfer from these weights (e.g. {@code torchvision:PRE.pth}) instead of
+ *                     pretraining on A; {@value #PEER_WEIGHTS}: from the model the PyTorch peer pretrains on A
+ *                     (identical weights on both sides)
+ * @param valPerClass  validation images per class of each transfer run (0: the default 15 % share)
+ * @param peerRecipes  recipes of the PyTorch peer ({@code benchmarks/peer/torch_transfer.py}: head, finetune,
+ *                     finetune-bn-frozen, scratch) run on the same training images after Thaw's runs; empty for none
  */
 public record ComparisonPlan(String model, String input, String data, List<Integer> budgets, int seeds,
-                             int sourceEpochs, int targetEpochs, int batch, List<Entry> strategies) {
+                             int sourceEpochs, int targetEpochs, int batch, List<Entry> strategies, String weights,
+                             int valPerClass, List<String> peerRecipes) {
+
+    /** A plan that pretrains its own source model, validates on the default share and runs no peer. */
+    public ComparisonPlan(String model, String input, String data, List<Integer> budgets, int seeds,
+                          int sourceEpochs, int targetEpochs, int batch, List<Entry> strategies) {
+        this(model, input, data, budgets, seeds, sourceEpochs, targetEpochs, batch, strategies, null, 0, List.of());
+    }
 
     /** Source task A and target task B of the FMNIST-AB protocol (disjoint classes). */
     public static final String SOURCE_CLASSES = "0-4";
     public static final String TARGET_CLASSES = "5-9";
 
+    /** {@code weights} meaning: the PyTorch peer's pretrained model. */
+    static final String PEER_WEIGHTS = "peer";
+
+    /** Prefix of the rows that the PyTorch peer's recipes produce. */
+    static final String PEER = "pytorch:";
+
     /**
      * A strategy of the comparison.
      *
-     * @param name   strategy as {@code --strategy} takes it, or {@code scratch} (full training from random weights)
-     * @param depth  position on the freeze-depth curve, -1 when not on it
-     * @param lr     its learning rate: high for a lone head, low when pretrained blocks train
+     * @param name      strategy as {@code --strategy} takes it, or {@code scratch} (full training from random
+     *                  weights), with {@code +bn-train} / {@code +bn-frozen} when its BatchNorm mode is not the
+     *                  default; or {@code pytorch:RECIPE} for a row of the PyTorch peer
+     * @param depth     position on the freeze-depth curve, -1 when not on it
+     * @param lr        its learning rate: high for a lone head, low when pretrained blocks train
+     * @param batchNorm {@code --batchnorm} of its runs
      */
-    public record Entry(String name, int depth, double lr) {
+    public record Entry(String name, int depth, double lr, String batchNorm) {
+
+        public Entry(String name, int depth, double lr) {
+            this(name, depth, lr, "auto");
+        }
+
         boolean scratch() {
             return name.equals("scratch");
         }
+
+        boolean peer() {
+            return name.startsWith(PEER);
+        }
+
+        /** The strategy for {@code --strategy}: the name without the BatchNorm suffix. */
+        String strategy() {
+            int plus = name.indexOf('+');
+            return plus < 0 ? name : name.substring(0, plus);
+        }
+
+        /**
+         * Reads {@code NAME[@LR][+bn-train|+bn-frozen]}: a strategy of {@code defaults} (or any other, off the
+         * depth curve) with its default learning rate unless one is given.
+         */
+        static Entry parse(String spec, List<Entry> defaults) {
+            String s = spec.strip();
+            String batchNorm = "auto";
+            for (String mode : List.of("train", "frozen")) {
+                if (s.endsWith("+bn-" + mode)) {
+                    batchNorm = mode;
+                    s = s.substring(0, s.length() - ("+bn-" + mode).length());
+                }
+            }
+            String[] at = s.split("@");
+            String strategy = at[0];
+            Entry known = defaults.stream().filter(e -> e.name().equals(strategy)).findFirst()
+                    .orElse(new Entry(strategy, -1, 1e-3));
+            double lr = at.length > 1 ? Double.parseDouble(at[1]) : known.lr();
+            String name = strategy + (batchNorm.equals("auto") ? "" : "+bn-" + batchNorm);
+            return new Entry(name, batchNorm.equals("auto") ? known.depth() : -1, lr, batchNorm);
+        }
+    }
+
+    /** The report's rows: Thaw's strategies, then the peer's recipes. */
+    List<Entry> rows() {
+        List<Entry> rows = new ArrayList<>(strategies);
+        peerRecipes.forEach(r -> rows.add(new Entry(PEER + r, -1, Double.NaN, "")));
+        return rows;
     }
 
     /**

@@ -22,6 +22,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.nd4j.shade.jackson.databind.JsonNode;
 
 /**
  * Writes a comparison's {@code REPORT.md}, {@code report.html} and charts: accuracy vs freeze depth per label
@@ -35,7 +36,7 @@ final class ComparisonReport {
     }
 
     /** Mean and spread of one (strategy, budget) cell. */
-    record Cell(double mean, double std, int n, double seconds, long params) {
+    record Cell(double mean, double std, int n, double seconds, double trainTestSeconds, long params) {
         static Optional<Cell> of(List<ComparisonRun> runs) {
             if (runs.isEmpty()) {
                 return Optional.empty();
@@ -45,6 +46,7 @@ final class ComparisonReport {
                     .sum() / (runs.size() - 1);
             return Optional.of(new Cell(mean, Math.sqrt(var), runs.size(),
                     runs.stream().mapToDouble(ComparisonRun::seconds).average().orElseThrow(),
+                    runs.stream().mapToDouble(r -> r.trainSeconds() + r.testSeconds()).average().orElseThrow(),
                     runs.get(0).trainableParams()));
         }
 
@@ -56,8 +58,12 @@ final class ComparisonReport {
     static void write(Path out, ComparisonPlan plan, StrategyComparison.Pretraining pre, List<ComparisonRun> runs,
             Map<Integer, Integer> labelsPerClass, String command, String note, double seconds, boolean complete)
             throws IOException {
+        Optional<JsonNode> peerPretraining = PeerTransfer.pretraining(out);
         Grid grid = new Grid(plan, runs);
-        Charts.savePng(depthChart(plan, grid), out.resolve("accuracy-vs-depth.png"));
+        boolean depthCurve = plan.strategies().stream().anyMatch(e -> e.depth() >= 0);
+        if (depthCurve) {
+            Charts.savePng(depthChart(plan, grid), out.resolve("accuracy-vs-depth.png"));
+        }
         Charts.savePng(labelsChart(plan, grid, labelsPerClass), out.resolve("accuracy-vs-labels.png"));
         Charts.savePng(costChart(plan, grid, false), out.resolve("wall-time.png"));
         Charts.savePng(costChart(plan, grid, true), out.resolve("trainable-params.png"));
@@ -68,14 +74,29 @@ final class ComparisonReport {
                 plan.input()));
         md.append(complete ? "" : "**Incomplete: the comparison is still running or was stopped; re-run the command "
                 + "to finish it.**\n\n");
+        String source = pre.given() && ComparisonPlan.PEER_WEIGHTS.equals(plan.weights())
+                ? plan.model() + " started from the model the PyTorch peer pretrained on A" + peerPretraining
+                        .map(p -> String.format(Locale.ROOT, " for %d epoch(s) (source test accuracy %.4f, %.0f s)",
+                                p.get("epochs").asInt(), p.get("test_accuracy").asDouble(),
+                                p.get("seconds").asDouble())).orElse("") + ", read with `--weights torchvision:`"
+                : pre.given()
+                ? String.format(Locale.ROOT, "%s started from `%s` (pretrained on A elsewhere)", plan.model(),
+                        pre.model())
+                : String.format(Locale.ROOT, "%s pretrained on A for %d epochs (source test accuracy %.4f, %.0f s)",
+                        plan.model(), plan.sourceEpochs(), pre.accuracy(), pre.seconds());
         md.append(String.format(Locale.ROOT, "Source task A = Fashion-MNIST classes %s, target task B = classes %s. "
-                        + "%s pretrained on A for %d epochs (source test accuracy %.4f, %.0f s), then transferred to B "
-                        + "by each strategy with %s labels per class, %d target epochs each, seeds 1..%d (split, label "
-                        + "draw, head init). Scores: test accuracy on B's held-out 15 %%, mean ± std over seeds.%n%n",
-                ComparisonPlan.SOURCE_CLASSES, ComparisonPlan.TARGET_CLASSES, plan.model(), plan.sourceEpochs(),
-                pre.accuracy(), pre.seconds(), plan.budgets().stream().map(ComparisonPlan::budgetName)
-                        .collect(Collectors.joining(", ")), plan.targetEpochs(), plan.seeds()));
-        double runSeconds = runs.stream().mapToDouble(ComparisonRun::seconds).sum();
+                        + "%s, then transferred to B by each strategy with %s labels per class, %d target epochs "
+                        + "each, seeds 1..%d (split, label draw, head init)%s. Scores: test accuracy on B's test "
+                        + "split, mean ± std over seeds.%n%n",
+                ComparisonPlan.SOURCE_CLASSES, ComparisonPlan.TARGET_CLASSES, source,
+                plan.budgets().stream().map(ComparisonPlan::budgetName).collect(Collectors.joining(", ")),
+                plan.targetEpochs(), plan.seeds(), plan.valPerClass() > 0
+                        ? ", validating on " + plan.valPerClass() + " images per class" : ""));
+        if (!plan.peerRecipes().isEmpty()) {
+            md.append(peerNote(plan, pre, peerPretraining)).append("\n\n");
+        }
+        double runSeconds = runs.stream().filter(r -> !r.strategy().startsWith(ComparisonPlan.PEER))
+                .mapToDouble(ComparisonRun::seconds).sum();
         md.append(String.format(Locale.ROOT, "Data: `%s`. Machine: %s cores, %s, Java %s, DL4J %s (%s). Run time: "
                         + "%.1f min (pretraining %.0f s + %d transfer runs %.1f min; this invocation %.1f min). "
                         + "Command: `%s`%n%n", plan.data(), env.get("cores"), env.get("arch"), env.get("java"),
@@ -86,14 +107,15 @@ final class ComparisonReport {
         }
         md.append("## Which strategy wins where\n\n").append(verdict(plan, grid)).append('\n');
         md.append("## Test accuracy\n\n").append(accuracyTable(plan, grid, labelsPerClass)).append('\n');
-        md.append("![accuracy vs freeze depth](accuracy-vs-depth.png)\n\n");
+        md.append(depthCurve ? "![accuracy vs freeze depth](accuracy-vs-depth.png)\n\n" : "");
         md.append("![accuracy vs labels per class](accuracy-vs-labels.png)\n\n");
         md.append("## Cost\n\n").append(costTable(plan, grid)).append('\n');
         md.append("![wall time](wall-time.png) ![trainable parameters](trainable-params.png)\n\n");
         md.append("Learning rates: ").append(plan.strategies().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.0e", e.name(), e.lr())).collect(Collectors.joining(", ")))
-                .append(". Scratch = full training from random weights. Raw runs: `results.jsonl`; per-run folders "
-                        + "(config, metrics, evaluation) under `runs/`.\n");
+                .append(". Scratch = full training from random weights. BatchNorm: frozen for pretrained weights, "
+                        + "trained for random ones (Thaw's default) unless a row says +bn-train / +bn-frozen. Raw "
+                        + "runs: `results.jsonl`; per-run folders (config, metrics, evaluation) under `runs/`.\n");
         Files.writeString(out.resolve("REPORT.md"), md.toString());
         Files.writeString(out.resolve("report.html"), html(md.toString()));
     }
@@ -116,7 +138,7 @@ final class ComparisonReport {
         StringBuilder sb = new StringBuilder();
         for (int budget : plan.budgets()) {
             List<Map.Entry<String, Cell>> ranked = new ArrayList<>();
-            for (ComparisonPlan.Entry e : plan.strategies()) {
+            for (ComparisonPlan.Entry e : plan.rows()) {
                 grid.cell(e.name(), budget).ifPresent(c -> ranked.add(Map.entry(e.name(), c)));
             }
             if (ranked.isEmpty()) {
@@ -146,11 +168,11 @@ final class ComparisonReport {
         plan.budgets().forEach(b -> sb.append(b == 0 ? String.format(" all (%d/class) |", labelsPerClass.get(b))
                 : " " + b + "/class |"));
         sb.append("\n|---|").append("---|".repeat(plan.budgets().size())).append('\n');
-        for (ComparisonPlan.Entry e : plan.strategies()) {
+        for (ComparisonPlan.Entry e : plan.rows()) {
             sb.append("| ").append(e.name()).append(" |");
             for (int b : plan.budgets()) {
                 Optional<Cell> c = grid.cell(e.name(), b);
-                boolean best = c.isPresent() && plan.strategies().stream().map(o -> grid.cell(o.name(), b))
+                boolean best = c.isPresent() && plan.rows().stream().map(o -> grid.cell(o.name(), b))
                         .flatMap(Optional::stream).allMatch(o -> o.mean() <= c.get().mean());
                 sb.append(' ').append(c.map(x -> best ? "**" + x.text() + "**" : x.text()).orElse("—")).append(" |");
             }
@@ -159,19 +181,46 @@ final class ComparisonReport {
         return sb.toString();
     }
 
+    /**
+     * Trainable parameters and, per budget, the wall time of training + testing (what both sides measure alike:
+     * from the trained model's set-up to its test score) and of Thaw's whole run (data, weights, saving).
+     */
     private static String costTable(ComparisonPlan plan, Grid grid) {
         StringBuilder sb = new StringBuilder("| strategy | trainable params |");
-        plan.budgets().forEach(b -> sb.append(" wall time, ").append(ComparisonPlan.budgetName(b)).append("/class |"));
-        sb.append("\n|---|---|").append("---|".repeat(plan.budgets().size())).append('\n');
-        for (ComparisonPlan.Entry e : plan.strategies()) {
+        plan.budgets().forEach(b -> sb.append(" train + test, ").append(ComparisonPlan.budgetName(b))
+                .append("/class | whole run |"));
+        sb.append("\n|---|---|").append("---|---|".repeat(plan.budgets().size())).append('\n');
+        for (ComparisonPlan.Entry e : plan.rows()) {
             sb.append(String.format(Locale.ROOT, "| %s | %,d |", e.name(), grid.params(e.name()).orElse(0L)));
             for (int b : plan.budgets()) {
-                sb.append(grid.cell(e.name(), b).map(c -> String.format(Locale.ROOT, " %.1f s |", c.seconds()))
-                        .orElse(" — |"));
+                sb.append(grid.cell(e.name(), b).map(c -> String.format(Locale.ROOT, " %s | %s |",
+                        seconds(c.trainTestSeconds()), e.peer() ? "—" : seconds(c.seconds()))).orElse(" — | — |"));
             }
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "—" : String.format(Locale.ROOT, "%.1f s", s);
+    }
+
+    /** Where the peer's rows come from, and how they line up with Thaw's. */
+    private static String peerNote(ComparisonPlan plan, StrategyComparison.Pretraining pre,
+                                   Optional<JsonNode> peerPretraining) {
+        String start = pre.given() && pre.model().startsWith("torchvision:")
+                ? "from the same weights"
+                : peerPretraining.map(p -> String.format(Locale.ROOT, "from its own torchvision model pretrained on "
+                        + "A for %d epoch(s) by PyTorch (source test accuracy %.4f, %.0f s)", p.get("epochs").asInt(),
+                        p.get("test_accuracy").asDouble(), p.get("seconds").asDouble()))
+                .orElse("from its own torchvision model pretrained on A by PyTorch");
+        return "Rows `pytorch:…` are the PyTorch peer (`benchmarks/peer/torch_transfer.py`, Debian's PyTorch, same "
+                + "cores, run after Thaw's rows in the same invocation), " + start + ", trained on exactly the "
+                + "images Thaw's run of the same budget and seed trained on, scored on the same test split. Its "
+                + "recipes: head = the body frozen in eval mode, head lr 1e-3; finetune = everything in train "
+                + "mode, body 1e-4, head 1e-3; finetune-bn-frozen = the same with every BatchNorm in eval mode and "
+                + "its weight and bias fixed; scratch = random weights, 1e-3. Its \"train + test\" time leaves out "
+                + "reading and resizing the images, which it does once for all runs.";
     }
 
     private static JFreeChart depthChart(ComparisonPlan plan, Grid grid) {
@@ -214,7 +263,7 @@ final class ComparisonReport {
 
     private static JFreeChart labelsChart(ComparisonPlan plan, Grid grid, Map<Integer, Integer> labelsPerClass) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (ComparisonPlan.Entry e : plan.strategies()) {
+        for (ComparisonPlan.Entry e : plan.rows()) {
             XYSeries s = new XYSeries(e.name());
             for (int b : plan.budgets()) {
                 grid.cell(e.name(), b).ifPresent(c -> s.add((double) labelsPerClass.get(b), c.mean()));
@@ -227,7 +276,7 @@ final class ComparisonReport {
     private static JFreeChart costChart(ComparisonPlan plan, Grid grid, boolean params) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         int budget = plan.budgets().get(plan.budgets().size() - 1);
-        for (ComparisonPlan.Entry e : plan.strategies()) {
+        for (ComparisonPlan.Entry e : plan.rows()) {
             grid.params(e.name()).ifPresent(p -> data.addValue(params ? p : grid.cell(e.name(), budget)
                     .map(Cell::seconds).orElse(0.0), params ? "trainable parameters" : "seconds", e.name()));
         }

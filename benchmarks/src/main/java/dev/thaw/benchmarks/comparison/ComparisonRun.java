@@ -11,9 +11,18 @@ package dev.thaw.benchmarks.comparison;
  * @param macroF1         test macro-F1
  * @param seconds         wall time of the run (data, training, evaluation)
  * @param trainableParams parameters the strategy trains (its largest phase)
+ * @param trainSeconds    of which training, from the first epoch's set-up to the trained model (featurization and
+ *                        validation included); the peer's excludes only reading and resizing the images
+ * @param testSeconds     of which scoring the test split
  */
 public record ComparisonRun(String strategy, int depth, int perClass, long seed, double accuracy, double macroF1,
-                            double seconds, long trainableParams) {
+                            double seconds, long trainableParams, double trainSeconds, double testSeconds) {
+
+    /** A run recorded without the train/test breakdown. */
+    public ComparisonRun(String strategy, int depth, int perClass, long seed, double accuracy, double macroF1,
+                         double seconds, long trainableParams) {
+        this(strategy, depth, perClass, seed, accuracy, macroF1, seconds, trainableParams, Double.NaN, Double.NaN);
+    }
 
     boolean is(String strategy, int perClass, long seed) {
         return this.strategy.equals(strategy) && this.perClass == perClass && this.seed == seed;

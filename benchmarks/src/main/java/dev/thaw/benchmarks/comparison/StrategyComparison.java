@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,14 +41,34 @@ public final class StrategyComparison {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What pretraining on task A produced (kept so that a resumed comparison reuses it). */
+    /**
+     * What pretraining on task A produced (kept so that a resumed comparison reuses it), or the weights the plan
+     * names instead ({@code accuracy} NaN: not measured here).
+     *
+     * @param model    the pretrained model zip, or the plan's weight spec
+     * @param accuracy source test accuracy
+     * @param seconds  time pretraining took
+     */
     record Pretraining(String model, double accuracy, double seconds) {
+
+        static Pretraining given(String weights) {
+            return new Pretraining(weights, Double.NaN, 0);
+        }
+
+        boolean given() {
+            return Double.isNaN(accuracy);
+        }
+
+        /** {@code --weights} of a transfer run. */
+        String weights() {
+            return given() ? model : "thaw:" + model;
+        }
     }
 
     private StrategyComparison() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         BenchmarkArgs o = new BenchmarkArgs(args, HELP, List.of("--help", "--keep-models"), KNOWN);
         if (o.has("--help")) {
             System.out.println(HELP);
@@ -57,24 +78,27 @@ public final class StrategyComparison {
         String input = o.get("--input", backbone.name().equals("smallcnn") ? "1x28x28" : "3x32x32");
         List<ComparisonPlan.Entry> strategies = ComparisonPlan.defaultStrategies(backbone);
         if (o.has("--strategies")) {
-            List<String> wanted = List.of(o.get("--strategies", "").split(","));
-            strategies = strategies.stream().filter(e -> wanted.contains(e.name())).toList();
+            List<ComparisonPlan.Entry> defaults = strategies;
+            strategies = Arrays.stream(o.get("--strategies", "").split(","))
+                    .map(spec -> ComparisonPlan.Entry.parse(spec, defaults)).toList();
         }
+        List<String> recipes = o.has("--peer-recipes") ? List.of(o.get("--peer-recipes", "").split(",")) : List.of();
         ComparisonPlan plan = new ComparisonPlan(backbone.name(), input,
                 o.get("--data", DataSource.FASHION_MNIST),
                 ComparisonPlan.parseBudgets(o.get("--budgets", "10,20,100,all")),
                 o.getInt("--seeds", 3),
                 o.getInt("--source-epochs", 4),
                 o.getInt("--target-epochs", 10),
-                o.getInt("--batch", 32), strategies);
+                o.getInt("--batch", 32), strategies, o.get("--weights", null), o.getInt("--val-per-class", 0),
+                recipes);
         Path out = o.getPath("--out", "benchmarks/results/fmnist-ab-" + backbone.name());
         String note = o.get("--note", "");
         run(plan, out, "mvn -q compile exec:exec@bench -Dbench=comparison.StrategyComparison -Dbench.args=\""
-                + String.join(" ", args) + "\"", note, o.has("--keep-models"));
+                + String.join(" ", args) + "\"", note, o.has("--keep-models"), o.get("--peer", "/usr/bin/python3"));
     }
 
-    static void run(ComparisonPlan plan, Path out, String command, String note, boolean keepModels)
-            throws IOException {
+    static void run(ComparisonPlan plan, Path out, String command, String note, boolean keepModels, String python)
+            throws IOException, InterruptedException {
         Files.createDirectories(out);
         JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("plan.json").toFile(), plan);
         Path runs = out.resolve("runs");
@@ -84,7 +108,9 @@ public final class StrategyComparison {
         long start = System.nanoTime();
         TrainConfig base = TrainConfig.builder().data(plan.data()).model(plan.model()).input(plan.input())
                 .batch(plan.batch()).build();
-        Pretraining pre = pretrain(plan, base, out, runs);
+        Pretraining pre = plan.weights() == null ? pretrain(plan, base, out, runs)
+                : Pretraining.given(plan.weights().equals(ComparisonPlan.PEER_WEIGHTS)
+                        ? "torchvision:" + PeerTransfer.pretrain(plan, out, python) : plan.weights());
         ResultsLog<ComparisonRun> log = new ResultsLog<>(out.resolve("results.jsonl"), ComparisonRun.class);
         Map<Integer, Integer> labelsPerClass = labelsPerClass(plan);
         int total = plan.budgets().size() * plan.seeds() * plan.strategies().size();
@@ -106,6 +132,7 @@ public final class StrategyComparison {
                 }
             }
         }
+        PeerTransfer.runMissing(plan, pre, log, out, python);
         ComparisonReport.write(out, plan, pre, log.all(), labelsPerClass, command, note,
                 (System.nanoTime() - start) / 1e9, true);
         FolderTree.delete(cache);
@@ -138,10 +165,10 @@ public final class StrategyComparison {
     private static ComparisonRun transfer(ComparisonPlan plan, TrainConfig base, ComparisonPlan.Entry e, int budget,
             long seed, Pretraining pre, Path runs, boolean keepModels) throws IOException {
         TrainConfig config = base.toBuilder()
-                .name("b" + ComparisonPlan.budgetName(budget) + "-s" + seed + "-" + e.name().replace(':', '-'))
-                .weights(e.scratch() ? "random" : "thaw:" + pre.model())
-                .strategy(e.scratch() ? "full" : e.name()).lr(e.lr()).seed(seed).epochs(plan.targetEpochs())
-                .split(new SplitPlan(seed, 0.15, 0.15, budget, ComparisonPlan.TARGET_CLASSES)).build();
+                .name("b" + ComparisonPlan.budgetName(budget) + "-s" + seed + "-" + e.name().replaceAll("[:+]", "-"))
+                .weights(e.scratch() ? "random" : pre.weights())
+                .strategy(e.scratch() ? "full" : e.strategy()).lr(e.lr()).batchNorm(e.batchNorm()).seed(seed)
+                .epochs(plan.targetEpochs()).split(targetSplit(plan, budget, seed)).build();
         RunResult r = FineTune.run(config, runs, quiet());
         if (!keepModels) {
             // Results and metrics stay; 30 ResNet50 models would take 3 GB.
@@ -149,7 +176,12 @@ public final class StrategyComparison {
             FolderTree.delete(r.directory().resolve("checkpoints"));
         }
         return new ComparisonRun(e.name(), e.depth(), budget, seed, r.evaluation().accuracy(),
-                r.evaluation().macroF1(), r.seconds(), r.trainableParams());
+                r.evaluation().macroF1(), r.seconds(), r.trainableParams(), r.trainSeconds(), r.testSeconds());
+    }
+
+    /** Task B's split of one transfer run: the label budget and the validation cap, drawn by the seed. */
+    static SplitPlan targetSplit(ComparisonPlan plan, int budget, long seed) {
+        return new SplitPlan(seed, 0.15, 0.15, budget, ComparisonPlan.TARGET_CLASSES, plan.valPerClass());
     }
 
     /** Labels per class each budget really means (for "all": what the training split holds). */
@@ -159,8 +191,7 @@ public final class StrategyComparison {
             if (b > 0) {
                 m.put(b, b);
             } else {
-                DataSplits s = Splitter.split(DataSource.open(plan.data(), false),
-                        new SplitPlan(1, 0.15, 0.15, 0, ComparisonPlan.TARGET_CLASSES));
+                DataSplits s = Splitter.split(DataSource.open(plan.data(), false), targetSplit(plan, 0, 1));
                 m.put(b, s.get(Split.TRAIN).size() / s.numClasses());
             }
         }
@@ -172,7 +203,8 @@ public final class StrategyComparison {
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--data", "--budgets", "--seeds",
-            "--source-epochs", "--target-epochs", "--batch", "--strategies", "--out", "--note");
+            "--source-epochs", "--target-epochs", "--batch", "--strategies", "--out", "--note", "--weights",
+            "--val-per-class", "--peer", "--peer-recipes");
 
     private static final String HELP = """
             StrategyComparison: the FMNIST-AB protocol (pretrain on Fashion-MNIST 0-4, transfer to 5-9).
@@ -186,7 +218,18 @@ public final class StrategyComparison {
               --target-epochs N     epochs on classes 5-9, the same for every strategy (default 10)
               --batch N             minibatch (default 32)
               --strategies LIST     subset of: scratch, head, freeze:POINT..., full, two-phase, gradual,
-                                    discriminative (default: all)
+                                    discriminative (default: all), or any --strategy value; each may add @LR
+                                    (its learning rate) and +bn-train or +bn-frozen (its --batchnorm), e.g.
+                                    head@1e-3,full@1e-4,full@1e-4+bn-train
+              --weights SPEC        transfer from these weights instead of pretraining on 0-4, e.g.
+                                    torchvision:pre.pth; 'peer': from the model the PyTorch peer pretrains
+                                    on 0-4 for --source-epochs (the same weights on both sides)
+              --val-per-class N     validation images per class of each transfer run (default: 15 %)
+              --peer-recipes LIST   also run the PyTorch peer (benchmarks/peer/torch_transfer.py; resnet18,
+                                    resnet50 and resnet50-tv) with these recipes on the same training images,
+                                    after Thaw's runs: head, finetune, finetune-bn-frozen, scratch. Without
+                                    --weights the peer pretrains its own model for --source-epochs
+              --peer PYTHON         the interpreter with torch and torchvision (default /usr/bin/python3)
               --out DIR             output folder (default benchmarks/results/fmnist-ab-MODEL); re-running with
                                     the same folder resumes
               --note TEXT           a sentence for the report, e.g. how the protocol was scaled

@@ -49,7 +49,7 @@ class StrategyComparisonTest {
             }
         }
 
-        StrategyComparison.run(plan, dir, "test", "", false);
+        StrategyComparison.run(plan, dir, "test", "", false, "none");
 
         assertEquals(12, new ResultsLog<>(dir.resolve("results.jsonl"), ComparisonRun.class).all().size());
         String report = Files.readString(dir.resolve("REPORT.md"));

@@ -1,6 +1,8 @@
 package dev.thaw.engine.cli;
 
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.Strategy;
+import dev.thaw.zoo.weights.WeightSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -29,10 +31,11 @@ public final class TrainOptions {
     @Option(names = "--updater", defaultValue = "adam", description = "adam or sgd (Nesterov) (default: ${DEFAULT-VALUE}).")
     String updater;
 
-    @Option(names = "--lr", defaultValue = "1e-3",
-            description = "Learning rate of the backbone layers that train; a new head trains at 10x it while they "
-                    + "train, and at this rate alone (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--lr",
+            description = "Learning rate of the backbone layers that train; a new head on a pretrained body trains "
+                    + "at 10x it while they train, and at this rate alone (default: 1e-3 for head, two-phase and "
+                    + "random weights; 1e-4 where pretrained layers train from the start).")
+    Double lr;
 
     @Option(names = "--schedule", defaultValue = "constant",
             description = "constant, step, cosine or one-cycle (default: ${DEFAULT-VALUE}).")
@@ -81,12 +84,16 @@ public final class TrainOptions {
     Path runs;
 
     public TrainConfig config(DataOptions data, String defaultWeights, String defaultStrategy) {
+        String w = weights == null ? defaultWeights : weights;
+        String s = strategy == null ? defaultStrategy : strategy;
         return TrainConfig.builder()
                 .data(data.data).split(data.plan()).strict(data.strict)
                 .model(model).input(input)
-                .weights(weights == null ? defaultWeights : weights)
-                .strategy(strategy == null ? defaultStrategy : strategy)
-                .updater(updater).lr(lr).schedule(schedule).weightDecay(weightDecay)
+                .weights(w)
+                .strategy(s)
+                .updater(updater)
+                .lr(lr != null ? lr : Strategy.defaultLearningRate(s, WeightSource.parse(w).pretrained()))
+                .schedule(schedule).weightDecay(weightDecay)
                 .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
                 .augment(augment).featureCache(!noFeatureCache).name(name).headWidth(headWidth).dropout(dropout)
                 .batchNorm(batchNorm)

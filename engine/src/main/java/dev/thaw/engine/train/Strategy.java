@@ -109,6 +109,17 @@ public sealed interface Strategy {
         }
     }
 
+    /**
+     * The {@code --lr} a strategy gets when none is given: 1e-3 where only a head trains first ({@code head},
+     * {@code two-phase}, whose body later trains at a tenth of it) or nothing is pretrained; 1e-4 where pretrained
+     * layers train from the start (their new head then at 1e-3) — PyTorch's usual fine-tuning rates. At 1e-3 a
+     * pretrained ResNet50 body is trained away from what it learned within a few steps.
+     */
+    public static double defaultLearningRate(String spec, boolean pretrained) {
+        Strategy s = parse(spec);
+        return !pretrained || s instanceof Head || s instanceof TwoPhase ? 1e-3 : 1e-4;
+    }
+
     /** {@link Phase#HEAD_LR_FACTOR} when layers below the head train, 1 when the head trains alone. */
     private static double headFactor(FreezePoint frozen, FreezePoints points) {
         return frozen.equals(points.deepest()) ? 1 : Phase.HEAD_LR_FACTOR;
