@@ -13,12 +13,15 @@ Protocol (what the Java side reproduces): Debian's Fashion-MNIST (`dataset-fashi
 bilinearly to --size, gray copied to 3 channels, ImageNet mean/std (torchvision's convention). Pretraining: random
 torchvision model, classes 0-4, 4,950 training images per class (Thaw's train split size), --pretrain-epochs,
 Adam 1e-3, batch 32. Transfer: classes 5-9, --per-class images per class drawn by seed from the training set,
---epochs epochs, Adam, batch 32, a fresh 5-class head (torchvision's nn.Linear init); scored on the 5,000 test
+--epochs epochs, Adam, batch 32 (--batching: plain = 32, 32, ..., the rest, as a DataLoader cuts them; drop-last
+drops the rest; even = as many batches as plain, of equal sizes, as Thaw cuts a training epoch), a fresh 5-class head (torchvision's nn.Linear init); scored on the 5,000 test
 images of 5-9 after the last epoch. Recipes:
   head      only the head trains (lr 1e-3), the body frozen in eval mode (BatchNorm on its running statistics)
   finetune  everything trains in train mode, body lr 1e-4, head lr 1e-3 (the usual two-group recipe)
   finetune-bn-frozen  the same with every BatchNorm in eval mode and its weight and bias fixed (bn.eval(), what
             torchvision.ops.FrozenBatchNorm2d does; Thaw's default for pretrained weights)
+  two-phase, two-phase-bn-frozen  --head-epochs of the head alone on the body's features (computed once, body in
+            eval mode: fastai's fine_tune with a converged head), then finetune / finetune-bn-frozen for --epochs
   scratch   a random network, everything at 1e-3
 --save-pretrained writes the pretrained state_dict, which Thaw reads with --weights torchvision:PATH. --indices
 FILE ({"20": {"1": [i, ...]}}: per label budget and seed, indices into the 60,000 training images) trains on exactly
@@ -86,7 +89,34 @@ def freeze_batch_norm(net):
             m.bias.requires_grad = False
 
 
-def train(net, x, y, epochs, groups, seed, freeze_body, frozen_bn=False):
+def batches(n, batching):
+    """(start, end) of each batch of an epoch of n examples at batch 32."""
+    if batching == "even":
+        k = -(-n // 32)
+        cuts = [i * n // k for i in range(k + 1)]
+        return list(zip(cuts[:-1], cuts[1:]))
+    cut = [(i, min(n, i + 32)) for i in range(0, n, 32)]
+    return [b for b in cut if b[1] - b[0] == 32] if batching == "drop-last" else cut
+
+
+def train_head(net, x, y, epochs, seed, batching):
+    """The head alone on the body's eval-mode features, computed once."""
+    net.eval()
+    body = nn.Sequential(*list(net.children())[:-1])
+    with torch.no_grad():
+        features = torch.cat([torch.flatten(body(x[i:i + 250]), 1) for i in range(0, len(x), 250)])
+    opt = torch.optim.Adam(net.fc.parameters(), lr=1e-3)
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=gen)
+        for i, j in batches(len(x), batching):
+            loss = F.cross_entropy(net.fc(features[order[i:j]]), y[order[i:j]])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+
+def train(net, x, y, epochs, groups, seed, freeze_body, frozen_bn=False, batching="plain"):
     opt = torch.optim.Adam(groups)
     gen = torch.Generator().manual_seed(seed)
     losses = []
@@ -98,16 +128,16 @@ def train(net, x, y, epochs, groups, seed, freeze_body, frozen_bn=False):
         if frozen_bn:
             freeze_batch_norm(net)
         order = torch.randperm(len(x), generator=gen)
-        total, batches = 0.0, 0
-        for i in range(0, len(x), 32):
-            b = order[i:i + 32]
+        total, steps = 0.0, 0
+        for i, j in batches(len(x), batching):
+            b = order[i:j]
             loss = F.cross_entropy(net(x[b]), y[b])
             opt.zero_grad()
             loss.backward()
             opt.step()
             total += loss.item()
-            batches += 1
-        losses.append(total / batches)
+            steps += 1
+        losses.append(total / steps)
     return losses
 
 
@@ -140,6 +170,10 @@ def main():
     p.add_argument("--pretrain-epochs", type=int, default=1)
     p.add_argument("--seeds", default="1")
     p.add_argument("--recipes", default="head,finetune,scratch")
+    p.add_argument("--batching", default="plain", choices=["plain", "drop-last", "even"])
+    p.add_argument("--head-epochs", type=int, default=60, help="head epochs of the two-phase recipes")
+    p.add_argument("--head-init", default="default", choices=["default", "zero"],
+                   help="the new head's initialization: torchvision's nn.Linear default, or zero (as Thaw's)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--data", default=DEBIAN)
     p.add_argument("--pretrained", help="start from this state_dict instead of pretraining")
@@ -195,7 +229,11 @@ def main():
                 if recipe != "scratch":
                     body = {k: v for k, v in pretrained.items() if not k.startswith("fc.")}
                     net.load_state_dict(body, strict=False)
-                if recipe == "finetune-bn-frozen":
+                if a.head_init == "zero":
+                    nn.init.zeros_(net.fc.weight)
+                    nn.init.zeros_(net.fc.bias)
+                frozen_bn = recipe.endswith("-bn-frozen")
+                if frozen_bn:
                     freeze_batch_norm(net)
                 head = list(net.fc.parameters())
                 rest = [q for n, q in net.named_parameters() if not n.startswith("fc.") and q.requires_grad]
@@ -203,19 +241,22 @@ def main():
                     for q in rest:
                         q.requires_grad = False
                     groups = [{"params": head, "lr": 1e-3}]
-                elif recipe in ("finetune", "finetune-bn-frozen"):
+                elif recipe in ("finetune", "finetune-bn-frozen", "two-phase", "two-phase-bn-frozen"):
                     groups = [{"params": rest, "lr": 1e-4}, {"params": head, "lr": 1e-3}]
                 elif recipe == "scratch":
                     groups = [{"params": list(net.parameters()), "lr": 1e-3}]
                 else:
-                    raise SystemExit(f"unknown recipe {recipe!r}: use head, finetune, finetune-bn-frozen, scratch")
+                    raise SystemExit(f"unknown recipe {recipe!r}: use head, finetune, finetune-bn-frozen, two-phase, "
+                                     "two-phase-bn-frozen, scratch")
                 start = time.time()
-                losses = train(net, x, y, a.epochs, groups, seed, recipe == "head", recipe == "finetune-bn-frozen")
+                if recipe.startswith("two-phase"):
+                    train_head(net, x, y, a.head_epochs, seed, a.batching)
+                losses = train(net, x, y, a.epochs, groups, seed, recipe == "head", frozen_bn, a.batching)
                 trained = time.time()
                 predicted = predict(net, tx)
                 acc = (predicted == ty).float().mean().item()
                 line = {"side": "pytorch", "model": a.model, "size": a.size, "per_class": per_class, "seed": seed,
-                        "recipe": recipe, "test_accuracy": acc, "macro_f1": macro_f1(predicted, ty, 5),
+                        "recipe": recipe, "batching": a.batching, "head_init": a.head_init, "test_accuracy": acc, "macro_f1": macro_f1(predicted, ty, 5),
                         "trainable_params": sum(q.numel() for g in groups for q in g["params"]),
                         "seconds": time.time() - start,
                         "train_seconds": trained - start, "test_seconds": time.time() - trained,

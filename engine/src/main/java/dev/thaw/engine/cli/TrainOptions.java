@@ -69,7 +69,8 @@ public final class TrainOptions {
     @Option(names = "--batchnorm", defaultValue = "auto", paramLabel = "MODE",
             description = "What BatchNorm layers do while the layers around them train: frozen (inference mode, "
                     + "pretrained statistics kept), train (batch statistics, running statistics updated) or auto: "
-                    + "frozen for pretrained weights, train for random ones (default: ${DEFAULT-VALUE}).")
+                    + "frozen for pretrained weights and fewer than 50 training images per class, else train "
+                    + "(default: ${DEFAULT-VALUE}).")
     String batchNorm;
 
     @Option(names = "--no-feature-cache", description = "Run the frozen layers every epoch instead of caching their "

@@ -84,13 +84,15 @@ public final class FineTune {
         Strategy strategy = Strategy.parse(config.strategy());
         strategy.phases(config.epochs(), backbone.freezePoints()); // validates freeze point names up front
         WeightSource weights = WeightSource.parse(config.weights());
-        BatchNormMode batchNorm = BatchNormMode.parse(config.batchNorm(), weights.pretrained());
-        TrainSettings settings = new TrainSettings(strategy,
-                new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
-                        config.weightDecay()), config.epochs(), config.seed(), config.patience(),
-                config.featureCache(), batchNorm, weights.pretrained());
+        Optimizer optimizer = new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
+                config.weightDecay());
+        BatchNormMode.parse(config.batchNorm(), true, 0); // checks the value before the data is read
 
         DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
+        BatchNormMode batchNorm = BatchNormMode.parse(config.batchNorm(), weights.pretrained(),
+                splits.get(Split.TRAIN).size() / splits.numClasses());
+        TrainSettings settings = new TrainSettings(strategy, optimizer, config.epochs(), config.seed(),
+                config.patience(), config.featureCache(), batchNorm, weights.pretrained());
         String report = DataReport.render(splits);
         out.print(report);
         out.flush();
@@ -125,7 +127,8 @@ public final class FineTune {
         }
         out.println(batchNorm == BatchNormMode.FROZEN
                 ? "batchnorm: frozen (inference mode, pretrained statistics kept; --batchnorm train trains it)"
-                : "batchnorm: train (batch statistics, running statistics updated)");
+                : "batchnorm: train (batch statistics, running statistics updated; --batchnorm frozen keeps the "
+                + "pretrained ones)");
         Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints,
                 List.of(new ProgressPrinter(out, config.epochs()), new MetricsCsv(dir.metrics())));
         long trainStart = System.nanoTime();

@@ -28,7 +28,8 @@ import java.io.Serializable;
  * @param headWidth    units of a new dense layer before the output (0: the backbone's own head)
  * @param dropout      dropout probability of that dense layer
  * @param batchNorm    {@code auto}, {@code frozen} or {@code train}: what BatchNorm layers do while the layers around
- *                     them fine-tune ({@code auto}: frozen for pretrained weights, trained for random ones)
+ *                     them fine-tune ({@code auto}: frozen for pretrained weights and fewer than 50 training images
+ *                     per class, trained otherwise)
  */
 public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
                           String updater, double lr, String schedule, double weightDecay, int batch, int epochs,

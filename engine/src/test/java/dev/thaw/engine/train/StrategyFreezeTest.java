@@ -88,13 +88,15 @@ class StrategyFreezeTest {
     }
 
     @Test
-    void batchNormIsFrozenForPretrainedWeightsAndTrainsForRandomOnes() {
-        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("auto", true));
-        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", false));
-        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("train", true));
-        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse(null, true), "runs saved before the option: auto");
+    void batchNormIsFrozenForPretrainedWeightsOnFewLabelsAndTrainsOtherwise() {
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("auto", true, 20));
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", true, 50), "enough images to adapt them");
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", false, 20), "random statistics mean nothing");
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("train", true, 20));
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("frozen", true, 1000));
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse(null, true, 20), "runs saved before the option: auto");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BatchNormMode.parse("eval", true));
+                () -> BatchNormMode.parse("eval", true, 20));
         assertTrue(e.getMessage().contains("--batchnorm eval"), e.getMessage());
     }
 
