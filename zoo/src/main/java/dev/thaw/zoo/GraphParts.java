@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Which vertices of a built graph a freeze point covers, and how many parameters they hold.
@@ -55,6 +58,31 @@ public final class GraphParts {
 
     public long totalParams() {
         return graph.numParams();
+    }
+
+    /**
+     * Parameters that gradient descent changes when freezing at {@code point}: those behind it, less BatchNorm's
+     * running statistics (DL4J stores them as parameters, but they are averaged, never trained) and, when
+     * {@code batchNormTrains} is false ({@link FrozenBatchNorm}), BatchNorm's scale and shift too. What PyTorch's
+     * {@code requires_grad} count gives for the same model.
+     */
+    public long trainableParams(FreezePoint point, boolean batchNormTrains) {
+        Set<String> frozen = frozenBy(point);
+        long n = 0;
+        for (GraphVertex v : graph.getVertices()) {
+            if (!v.hasLayer() || frozen.contains(v.getVertexName())) {
+                continue;
+            }
+            boolean batchNorm = v.getLayer() instanceof BatchNormalization;
+            for (Map.Entry<String, INDArray> p : v.getLayer().paramTable().entrySet()) {
+                boolean statistic = !p.getKey().equals(BatchNormalizationParamInitializer.GAMMA)
+                        && !p.getKey().equals(BatchNormalizationParamInitializer.BETA);
+                if (!batchNorm || (batchNormTrains && !statistic)) {
+                    n += p.getValue().length();
+                }
+            }
+        }
+        return n;
     }
 
     /** Names of every vertex that holds parameters, in DL4J's topological order. */

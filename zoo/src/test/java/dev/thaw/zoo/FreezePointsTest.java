@@ -93,4 +93,19 @@ class FreezePointsTest {
             assertTrue(e.getMessage().contains("0 (nothing frozen) to 5"), e.getMessage());
         }
     }
+
+    /**
+     * Trainable parameters as PyTorch counts them ({@code requires_grad}): torchvision's resnet50 with a 5-class
+     * head has 23,518,277, and 23,465,157 with every BatchNorm frozen (the peer's counts in
+     * benchmarks/results/fmnist-ab-resnet50-tv-vs-pytorch). DL4J's graph holds 53,120 more: the running statistics.
+     */
+    @Test
+    void trainableParamsCountWhatGradientDescentChanges() {
+        GraphParts parts = new GraphParts(Backbones.get("resnet50-tv").build(InputShape.rgb(32), 5, 1));
+        assertEquals(23_518_277L + 53_120L, parts.totalParams());
+        assertEquals(23_518_277L, parts.trainableParams(FreezePoint.NONE, true));
+        assertEquals(23_465_157L, parts.trainableParams(FreezePoint.NONE, false));
+        assertEquals(2048L * 5 + 5, parts.trainableParams(Backbones.get("resnet50-tv").freezePoints().resolve("head"),
+                true));
+    }
 }

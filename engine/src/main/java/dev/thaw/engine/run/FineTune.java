@@ -145,7 +145,8 @@ public final class FineTune {
                 provenance), dir.model(), false);
         List<Phase> phases = strategy.phases(config.epochs(), backbone.freezePoints());
         GraphParts parts = new GraphParts(result.model());
-        long trainable = parts.totalParams() - parts.params(parts.frozenBy(phases.get(phases.size() - 1).frozen()));
+        long trainable = parts.trainableParams(phases.get(phases.size() - 1).frozen(),
+                batchNorm != BatchNormMode.FROZEN);
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("%s; model saved to %s (%.1f s: training %.1f s, testing %.1f s)%n", result.stopReason(),
                 dir.model(), seconds, (testStart - trainStart) / 1e9, testSeconds);
