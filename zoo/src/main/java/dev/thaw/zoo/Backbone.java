@@ -56,6 +56,14 @@ public interface Backbone {
         return false;
     }
 
+    /**
+     * Adam's learning rate for training this architecture from random weights (pretraining, or {@code scratch}).
+     * 1e-3 unless the architecture needs less.
+     */
+    default double fromScratchLearningRate() {
+        return 1e-3;
+    }
+
     /** The DL4J zoo model whose ImageNet weights fit this backbone, if DL4J publishes any. */
     default Optional<ZooModel<?>> imagenetZooModel() {
         return Optional.empty();

@@ -50,6 +50,11 @@ final class TorchvisionVgg16 extends TorchvisionLayout {
     }
 
     @Override
+    public double fromScratchLearningRate() {
+        return Backbones.get("vgg16").fromScratchLearningRate(); // the same convolutions, no BatchNorm either
+    }
+
+    @Override
     public FreezePoints freezePoints() {
         return POINTS;
     }

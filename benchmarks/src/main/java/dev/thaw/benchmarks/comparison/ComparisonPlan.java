@@ -1,5 +1,6 @@
 package dev.thaw.benchmarks.comparison;
 
+import dev.thaw.engine.train.Strategy;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.FreezePoint;
 import java.util.ArrayList;
@@ -113,16 +114,25 @@ public record ComparisonPlan(String model, String input, String data, List<Integ
     public static List<Entry> defaultStrategies(Backbone backbone) {
         List<Entry> list = new ArrayList<>();
         int max = backbone.freezePoints().maxDepth();
-        list.add(new Entry("scratch", -1, 1e-3));
-        list.add(new Entry("head", max, 1e-2));
+        list.add(new Entry("scratch", -1, backbone.fromScratchLearningRate()));
+        list.add(entry(backbone, "head", max, 1e-2));
         for (FreezePoint p : backbone.freezePoints().list().subList(0, max - 1)) {
-            list.add(new Entry("freeze:" + p.name(), p.depth(), 3e-3));
+            list.add(entry(backbone, "freeze:" + p.name(), p.depth(), 3e-3));
         }
-        list.add(new Entry("full", 0, 1e-3));
-        list.add(new Entry("two-phase", -1, 3e-3));
-        list.add(new Entry("gradual", -1, 3e-3));
-        list.add(new Entry("discriminative", -1, 1e-3));
+        list.add(entry(backbone, "full", 0, 1e-3));
+        list.add(entry(backbone, "two-phase", -1, 3e-3));
+        list.add(entry(backbone, "gradual", -1, 3e-3));
+        list.add(entry(backbone, "discriminative", -1, 1e-3));
         return list;
+    }
+
+    /**
+     * smallcnn's strategies train at the rates measured best for it (its committed comparison and the demo); a
+     * larger backbone's at {@code train}'s defaults, PyTorch's usual rates ({@link Strategy#defaultLearningRate}).
+     */
+    private static Entry entry(Backbone backbone, String strategy, int depth, double smallCnnRate) {
+        return new Entry(strategy, depth, backbone.name().equals("smallcnn") ? smallCnnRate
+                : Strategy.defaultLearningRate(strategy, true, backbone));
     }
 
     /** Parses {@code 10,20,100,all}. */

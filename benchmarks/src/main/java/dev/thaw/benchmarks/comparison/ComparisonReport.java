@@ -3,6 +3,7 @@ package dev.thaw.benchmarks.comparison;
 import dev.thaw.engine.run.Provenance;
 import dev.thaw.tuning.Charts;
 import dev.thaw.tuning.HtmlPage;
+import dev.thaw.zoo.Backbones;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,8 +83,9 @@ final class ComparisonReport {
                 : pre.given()
                 ? String.format(Locale.ROOT, "%s started from `%s` (pretrained on A elsewhere)", plan.model(),
                         pre.model())
-                : String.format(Locale.ROOT, "%s pretrained on A for %d epochs (source test accuracy %.4f, %.0f s)",
-                        plan.model(), plan.sourceEpochs(), pre.accuracy(), pre.seconds());
+                : String.format(Locale.ROOT, "%s pretrained on A for %d epochs at lr %.0e (source test accuracy %.4f, "
+                        + "%.0f s)", plan.model(), plan.sourceEpochs(),
+                        Backbones.get(plan.model()).fromScratchLearningRate(), pre.accuracy(), pre.seconds());
         md.append(String.format(Locale.ROOT, "Source task A = Fashion-MNIST classes %s, target task B = classes %s. "
                         + "%s, then transferred to B by each strategy with %s labels per class, %d target epochs "
                         + "each, seeds 1..%d (split, label draw, head init)%s. Scores: test accuracy on B's test "
@@ -113,9 +115,10 @@ final class ComparisonReport {
         md.append("![wall time](wall-time.png) ![trainable parameters](trainable-params.png)\n\n");
         md.append("Learning rates: ").append(plan.strategies().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.0e", e.name(), e.lr())).collect(Collectors.joining(", ")))
-                .append(". Scratch = full training from random weights. BatchNorm: frozen for pretrained weights, "
-                        + "trained for random ones (Thaw's default) unless a row says +bn-train / +bn-frozen. Raw "
-                        + "runs: `results.jsonl`; per-run folders (config, metrics, evaluation) under `runs/`.\n");
+                .append(". Scratch = full training from random weights. BatchNorm, unless a row says +bn-train or "
+                        + "+bn-frozen: Thaw's default, frozen for pretrained weights below 50 training images per "
+                        + "class, trained otherwise. Raw runs: `results.jsonl`; per-run folders (config, metrics, "
+                        + "evaluation) under `runs/`.\n");
         Files.writeString(out.resolve("REPORT.md"), md.toString());
         Files.writeString(out.resolve("report.html"), html(md.toString()));
     }

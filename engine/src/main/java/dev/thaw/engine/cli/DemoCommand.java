@@ -5,6 +5,7 @@ import dev.thaw.engine.data.SplitPlan;
 import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.RunResult;
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.Strategy;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import java.io.PrintWriter;
@@ -79,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
 
         out.printf("== 1/5 pretrain %s on classes 0-4 (source task) ==%n", model);
         RunResult source = FineTune.run(base.toBuilder().name("pretrain").weights("random").strategy("full")
-                .split(new SplitPlan(seed, 0.15, 0.15, 0, "0-4")).epochs(sourceEpochs).lr(1e-3).build(), dir, quiet(out));
+                .split(new SplitPlan(seed, 0.15, 0.15, 0, "0-4")).epochs(sourceEpochs)
+                .lr(backbone.fromScratchLearningRate()).build(), dir, quiet(out));
         out.printf("source accuracy %.4f in %.0f s%n", source.evaluation().accuracy(), source.seconds());
         String pretrained = "thaw:" + source.directory().resolve("model.zip");
 
@@ -88,6 +90,8 @@ final class DemoCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         String[][] runsToDo = {{"head", pretrained, "1e-2"}, {"freeze:" + middle, pretrained, "3e-3"},
                 {"full", pretrained, "1e-3"}, {"full", "random", "1e-3"}};
+        // smallcnn trains at the rates measured best for it; larger backbones at train's defaults (PyTorch's usual)
+        boolean smallCnn = backbone.name().equals("smallcnn");
         for (int i = 0; i < runsToDo.length; i++) {
             String strategy = runsToDo[i][0];
             boolean scratch = runsToDo[i][1].equals("random");
@@ -95,8 +99,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("== %d/5 %s on classes 5-9, %d labels per class ==%n", i + 2, scratch ? "from scratch"
                     : strategy, perClass);
             RunResult r = FineTune.run(base.toBuilder().name(name).weights(runsToDo[i][1]).strategy(strategy)
-                    .split(target).epochs(targetEpochs).lr(Double.parseDouble(runsToDo[i][2])).build(), dir,
-                    quiet(out));
+                    .split(target).epochs(targetEpochs).lr(smallCnn ? Double.parseDouble(runsToDo[i][2])
+                            : Strategy.defaultLearningRate(strategy, !scratch, backbone)).build(), dir, quiet(out));
             out.printf("accuracy %.4f in %.0f s%n", r.evaluation().accuracy(), r.seconds());
             rows.add(new Row(scratch ? "scratch (full)" : strategy, scratch ? "random" : "pretrained 0-4", r));
         }

@@ -2,6 +2,7 @@ package dev.thaw.engine.cli;
 
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.Strategy;
+import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.weights.WeightSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -33,8 +34,8 @@ public final class TrainOptions {
 
     @Option(names = "--lr",
             description = "Learning rate of the backbone layers that train; a new head on a pretrained body trains "
-                    + "at 10x it while they train, and at this rate alone (default: 1e-3 for head, two-phase and "
-                    + "random weights; 1e-4 where pretrained layers train from the start).")
+                    + "at 10x it while they train, and at this rate alone (default: 1e-3 for head and two-phase; "
+                    + "1e-4 where pretrained layers train from the start; from random weights 1e-3, vgg16 1e-4).")
     Double lr;
 
     @Option(names = "--schedule", defaultValue = "constant",
@@ -93,7 +94,8 @@ public final class TrainOptions {
                 .weights(w)
                 .strategy(s)
                 .updater(updater)
-                .lr(lr != null ? lr : Strategy.defaultLearningRate(s, WeightSource.parse(w).pretrained()))
+                .lr(lr != null ? lr : Strategy.defaultLearningRate(s, WeightSource.parse(w).pretrained(),
+                        Backbones.get(model)))
                 .schedule(schedule).weightDecay(weightDecay)
                 .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
                 .augment(augment).featureCache(!noFeatureCache).name(name).headWidth(headWidth).dropout(dropout)

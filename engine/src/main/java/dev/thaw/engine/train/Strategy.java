@@ -1,5 +1,6 @@
 package dev.thaw.engine.train;
 
+import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.FreezePoint;
 import dev.thaw.zoo.FreezePoints;
 import java.util.ArrayList;
@@ -111,13 +112,17 @@ public sealed interface Strategy {
 
     /**
      * The {@code --lr} a strategy gets when none is given: 1e-3 where only a head trains first ({@code head},
-     * {@code two-phase}, whose body later trains at a tenth of it) or nothing is pretrained; 1e-4 where pretrained
-     * layers train from the start (their new head then at 1e-3) — PyTorch's usual fine-tuning rates. At 1e-3 a
-     * pretrained ResNet50 body is trained away from what it learned within a few steps.
+     * {@code two-phase}, whose body later trains at a tenth of it); 1e-4 where pretrained layers train from the
+     * start (their new head then at 1e-3) — PyTorch's usual fine-tuning rates; the backbone's
+     * {@link Backbone#fromScratchLearningRate()} when nothing is pretrained. At 1e-3 a pretrained ResNet50 body is
+     * trained away from what it learned within a few steps.
      */
-    public static double defaultLearningRate(String spec, boolean pretrained) {
+    public static double defaultLearningRate(String spec, boolean pretrained, Backbone backbone) {
         Strategy s = parse(spec);
-        return !pretrained || s instanceof Head || s instanceof TwoPhase ? 1e-3 : 1e-4;
+        if (!pretrained) {
+            return backbone.fromScratchLearningRate();
+        }
+        return s instanceof Head || s instanceof TwoPhase ? 1e-3 : 1e-4;
     }
 
     /** {@link Phase#HEAD_LR_FACTOR} when layers below the head train, 1 when the head trains alone. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,6 +20,19 @@ class TrainingOptionsTest {
 
     @TempDir
     Path dir;
+
+    /** PyTorch's usual rates when --lr is absent; VGG16 (no BatchNorm) needs 1e-4 from random weights. */
+    @Test
+    void defaultLearningRateFollowsStrategyWeightsAndBackbone() {
+        Backbone resnet = Backbones.get("resnet50");
+        assertEquals(1e-3, Strategy.defaultLearningRate("head", true, resnet));
+        assertEquals(1e-3, Strategy.defaultLearningRate("two-phase:3", true, resnet));
+        assertEquals(1e-4, Strategy.defaultLearningRate("full", true, resnet));
+        assertEquals(1e-4, Strategy.defaultLearningRate("freeze:res3", true, resnet));
+        assertEquals(1e-3, Strategy.defaultLearningRate("full", false, resnet));
+        assertEquals(1e-4, Strategy.defaultLearningRate("full", false, Backbones.get("vgg16")));
+        assertEquals(1e-4, Strategy.defaultLearningRate("full", false, Backbones.get("vgg16-tv")));
+    }
 
     @Test
     void schedulesHaveTheirDocumentedShapes() {
