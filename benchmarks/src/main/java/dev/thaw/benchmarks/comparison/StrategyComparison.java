@@ -7,6 +7,7 @@ import dev.thaw.engine.data.Split;
 import dev.thaw.engine.data.SplitPlan;
 import dev.thaw.engine.data.Splitter;
 import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.run.RunDirectory;
 import dev.thaw.engine.run.RunResult;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.tuning.FolderTree;
@@ -173,8 +174,9 @@ public final class StrategyComparison {
         RunResult r = FineTune.run(config, runs, quiet());
         if (!keepModels) {
             // Results and metrics stay; 30 ResNet50 models would take 3 GB.
-            Files.deleteIfExists(r.directory().resolve("model.zip"));
-            FolderTree.delete(r.directory().resolve("checkpoints"));
+            RunDirectory dir = RunDirectory.open(r.directory());
+            Files.deleteIfExists(dir.model());
+            FolderTree.delete(dir.checkpoints());
         }
         return new ComparisonRun(e.name(), e.depth(), budget, seed, r.evaluation().accuracy(),
                 r.evaluation().macroF1(), r.seconds(), r.trainableParams(), r.trainSeconds(), r.testSeconds());
