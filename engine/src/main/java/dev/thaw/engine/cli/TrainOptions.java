@@ -21,12 +21,12 @@ public final class TrainOptions {
 
     @Option(names = "--weights", paramLabel = "SOURCE",
             description = "random, imagenet, PATH.zip, PATH.h5, PATH.pth (torchvision:PATH, for resnet18, "
-                    + "resnet50-tv and vgg16-tv) or thaw:PATH (default: ${DEFAULT-VALUE}).")
+                    + "resnet50-tv and vgg16-tv) or thaw:PATH (default: random).")
     String weights;
 
     @Option(names = {"-s", "--strategy"}, paramLabel = "S",
             description = "head, freeze:POINT, full, two-phase[:K[:POINT]], gradual, discriminative[:FACTOR] "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: head; pretrain: full).")
     String strategy;
 
     @Option(names = "--updater", defaultValue = "adam", description = "adam or sgd (Nesterov) (default: ${DEFAULT-VALUE}).")

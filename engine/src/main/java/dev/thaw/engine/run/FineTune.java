@@ -82,15 +82,22 @@ public final class FineTune {
         Backbone backbone = Backbones.get(config.model());
         InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
         Strategy strategy = Strategy.parse(config.strategy());
-        strategy.phases(config.epochs(), backbone.freezePoints()); // validates freeze point names up front
+        // validates freeze point names up front
+        boolean freezes = strategy.phases(config.epochs(), backbone.freezePoints()).stream()
+                .anyMatch(p -> !p.frozen().isNone());
         WeightSource weights = WeightSource.parse(config.weights());
+        if (freezes && !weights.pretrained()) {
+            out.println("warning: --strategy " + config.strategy() + " freezes layers that have random weights "
+                    + "(--weights " + config.weights() + "): they will never learn. Pass pretrained --weights "
+                    + "(e.g. thaw:runs/NAME/model.zip from `pretrain`, imagenet) or use --strategy full.");
+        }
         Optimizer optimizer = new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
                 config.weightDecay());
-        BatchNormMode.parse(config.batchNorm(), true, 0); // checks the value before the data is read
+        BatchNormMode.parse(config.batchNorm(), true, 0, backbone); // checks the value before the data is read
 
         DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
         BatchNormMode batchNorm = BatchNormMode.parse(config.batchNorm(), weights.pretrained(),
-                splits.get(Split.TRAIN).size() / splits.numClasses());
+                splits.get(Split.TRAIN).size() / splits.numClasses(), backbone);
         TrainSettings settings = new TrainSettings(strategy, optimizer, config.epochs(), config.seed(),
                 config.patience(), config.featureCache(), batchNorm, weights.pretrained());
         String report = DataReport.render(splits);

@@ -1,5 +1,6 @@
 package dev.thaw.engine.train;
 
+import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.FrozenBatchNorm;
 
 /**
@@ -11,7 +12,7 @@ public enum BatchNormMode {
     /**
      * Inference mode: normalize with the pretrained running statistics and keep them, scale and shift fixed
      * ({@link FrozenBatchNorm}; PyTorch's {@code bn.eval()} while fine-tuning). The default for pretrained weights
-     * and fewer than {@value #FROZEN_BELOW} training images per class: there, training-mode BatchNorm swaps the
+     * and fewer training images per class than {@link Backbone#frozenBatchNormBelow()}: there, training-mode BatchNorm swaps the
      * pretrained statistics for those of each small batch (ResNet50, 20 labels per class: 0.807 frozen vs 0.787
      * trained in Thaw; benchmarks/results/parity.md).
      */
@@ -19,23 +20,21 @@ public enum BatchNormMode {
 
     /**
      * Training mode, DL4J's and PyTorch's default: batch statistics, running statistics updated, scale and shift
-     * trained. The default for random weights, whose statistics mean nothing yet, and from {@value #FROZEN_BELOW}
-     * images per class on, where adapting the statistics to the new images helps (ResNet50: 0.873 vs 0.852 frozen at
+     * trained. The default for random weights, whose statistics mean nothing yet, and from
+     * {@link Backbone#frozenBatchNormBelow()} images per class on, where adapting the statistics to the new images helps (ResNet50: 0.873 vs 0.852 frozen at
      * 50 per class, 0.905 vs 0.884 at 100).
      */
     TRAIN;
 
-    /** Images per class from which {@code auto} trains BatchNorm (the crossover measured between 20 and 50). */
-    public static final int FROZEN_BELOW = 50;
-
     /**
      * Reads {@code auto}, {@code frozen} or {@code train}; {@code auto} is frozen for pretrained weights trained on
-     * fewer than {@value #FROZEN_BELOW} images per class, and trains BatchNorm otherwise.
+     * fewer images per class than the backbone's {@link Backbone#frozenBatchNormBelow()}, and trains BatchNorm
+     * otherwise.
      */
-    public static BatchNormMode parse(String spec, boolean pretrained, int imagesPerClass) {
+    public static BatchNormMode parse(String spec, boolean pretrained, int imagesPerClass, Backbone backbone) {
         String s = spec == null ? "auto" : spec.strip().toLowerCase();
         return switch (s) {
-            case "auto" -> pretrained && imagesPerClass < FROZEN_BELOW ? FROZEN : TRAIN;
+            case "auto" -> pretrained && imagesPerClass < backbone.frozenBatchNormBelow() ? FROZEN : TRAIN;
             case "frozen" -> FROZEN;
             case "train" -> TRAIN;
             default -> throw new IllegalArgumentException("--batchnorm " + spec + ": use auto, frozen or train");

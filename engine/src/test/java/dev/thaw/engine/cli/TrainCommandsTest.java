@@ -175,6 +175,25 @@ class TrainCommandsTest {
         assertTrue(new File(run.resolve("model.zip").toString()).isFile());
     }
 
+    /** Every command's --help states real defaults; freezing random weights is called out, naming --weights. */
+    @Test
+    void helpHasNoNullDefaultsAndFreezingRandomWeightsIsWarnedAbout() {
+        for (String command : List.of("demo", "train", "pretrain", "evaluate", "predict", "featurize", "inspect",
+                "scan", "import")) {
+            CliRun help = run(command, "--help");
+            assertEquals(0, help.code(), command + ": " + help.err());
+            assertTrue(!help.out().contains("default: null"), command + " --help: " + help.out());
+        }
+        CliRun frozenRandom = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
+                "--strategy", "freeze:block2", "--runs", dir.resolve("runs-warn").toString());
+        assertEquals(0, frozenRandom.code(), frozenRandom.err());
+        assertTrue(frozenRandom.out().contains("will never learn") && frozenRandom.out().contains("--weights"),
+                frozenRandom.out());
+        CliRun fullRandom = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
+                "--strategy", "full", "--runs", dir.resolve("runs-warn").toString());
+        assertTrue(!fullRandom.out().contains("will never learn"), fullRandom.out());
+    }
+
     @Test
     void demoRunsEndToEndOnTheBundledSample() {
         CliRun demo = run("demo", "--source-epochs", "1", "--target-epochs", "2", "--per-class", "5",

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,17 +89,24 @@ class StrategyFreezeTest {
         }
     }
 
+    private static final Backbone RESNET = Backbones.get("resnet50");
+
     @Test
     void batchNormIsFrozenForPretrainedWeightsOnFewLabelsAndTrainsOtherwise() {
-        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("auto", true, 20));
-        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", true, 50), "enough images to adapt them");
-        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", false, 20), "random statistics mean nothing");
-        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("train", true, 20));
-        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("frozen", true, 1000));
-        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse(null, true, 20), "runs saved before the option: auto");
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("auto", true, 20, RESNET));
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", true, 50, RESNET),
+                "enough images to adapt them");
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", false, 20, RESNET),
+                "random statistics mean nothing");
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("train", true, 20, RESNET));
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse("frozen", true, 1000, RESNET));
+        assertEquals(BatchNormMode.FROZEN, BatchNormMode.parse(null, true, 20, RESNET),
+                "runs saved before the option: auto");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BatchNormMode.parse("eval", true, 20));
+                () -> BatchNormMode.parse("eval", true, 20, RESNET));
         assertTrue(e.getMessage().contains("--batchnorm eval"), e.getMessage());
+        assertEquals(BatchNormMode.TRAIN, BatchNormMode.parse("auto", true, 20, Backbones.get("smallcnn")),
+                "smallcnn's statistics must adapt to new classes");
     }
 
     @Test
