@@ -116,7 +116,7 @@ final class ComparisonReport {
         md.append("Learning rates: ").append(plan.strategies().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.0e", e.name(), e.lr())).collect(Collectors.joining(", ")))
                 .append(". Scratch = full training from random weights. BatchNorm, unless a row says +bn-train or "
-                        + "+bn-frozen: Thaw's default, frozen for pretrained weights below 50 training images per "
+                        + "+bn-frozen: Thaw's default, frozen for pretrained ResNets below 50 training images per "
                         + "class, trained otherwise. Raw runs: `results.jsonl`; per-run folders (config, metrics, "
                         + "evaluation) under `runs/`.\n");
         Files.writeString(out.resolve("REPORT.md"), md.toString());
