@@ -51,7 +51,7 @@ final class TorchvisionVgg16 extends TorchvisionLayout {
 
     @Override
     public double fromScratchLearningRate() {
-        return Backbones.get("vgg16").fromScratchLearningRate(); // the same convolutions, no BatchNorm either
+        return Vgg16.FROM_SCRATCH_LEARNING_RATE; // the same convolutions, no BatchNorm either
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.thaw.benchmarks.comparison;
 
 import dev.thaw.engine.train.Strategy;
 import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.FreezePoint;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,6 +99,11 @@ public record ComparisonPlan(String model, String input, String data, List<Integ
             String name = strategy + (batchNorm.equals("auto") ? "" : "+bn-" + batchNorm);
             return new Entry(name, batchNorm.equals("auto") ? known.depth() : -1, lr, batchNorm);
         }
+    }
+
+    /** Thaw's pretraining rate on task A: the backbone's rate from random weights. */
+    double sourceLearningRate() {
+        return Backbones.get(model).fromScratchLearningRate();
     }
 
     /** The report's rows: Thaw's strategies, then the peer's recipes. */

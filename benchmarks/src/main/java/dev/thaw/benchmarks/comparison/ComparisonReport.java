@@ -3,7 +3,6 @@ package dev.thaw.benchmarks.comparison;
 import dev.thaw.engine.run.Provenance;
 import dev.thaw.tuning.Charts;
 import dev.thaw.tuning.HtmlPage;
-import dev.thaw.zoo.Backbones;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,8 +83,8 @@ final class ComparisonReport {
                 ? String.format(Locale.ROOT, "%s started from `%s` (pretrained on A elsewhere)", plan.model(),
                         pre.model())
                 : String.format(Locale.ROOT, "%s pretrained on A for %d epochs at lr %.0e (source test accuracy %.4f, "
-                        + "%.0f s)", plan.model(), plan.sourceEpochs(),
-                        Backbones.get(plan.model()).fromScratchLearningRate(), pre.accuracy(), pre.seconds());
+                        + "%.0f s)", plan.model(), plan.sourceEpochs(), plan.sourceLearningRate(), pre.accuracy(),
+                        pre.seconds());
         md.append(String.format(Locale.ROOT, "Source task A = Fashion-MNIST classes %s, target task B = classes %s. "
                         + "%s, then transferred to B by each strategy with %s labels per class, %d target epochs "
                         + "each, seeds 1..%d (split, label draw, head init)%s. Scores: test accuracy on B's test "

@@ -154,7 +154,7 @@ public final class StrategyComparison {
         System.out.printf("pretraining %s on classes %s for %d epochs%n", plan.model(),
                 ComparisonPlan.SOURCE_CLASSES, plan.sourceEpochs());
         RunResult r = FineTune.run(base.toBuilder().name("pretrain").weights("random").strategy("full")
-                .lr(Backbones.get(plan.model()).fromScratchLearningRate())
+                .lr(plan.sourceLearningRate())
                 .split(new SplitPlan(1, 0.15, 0.15, 0, ComparisonPlan.SOURCE_CLASSES)).epochs(plan.sourceEpochs())
                 .build(), runs, quiet());
         Pretraining p = new Pretraining(r.directory().resolve("model.zip").toAbsolutePath().toString(),

@@ -12,17 +12,17 @@ public enum BatchNormMode {
     /**
      * Inference mode: normalize with the pretrained running statistics and keep them, scale and shift fixed
      * ({@link FrozenBatchNorm}; PyTorch's {@code bn.eval()} while fine-tuning). The default for pretrained weights
-     * and fewer training images per class than {@link Backbone#frozenBatchNormBelow()}: there, training-mode BatchNorm swaps the
-     * pretrained statistics for those of each small batch (ResNet50, 20 labels per class: 0.807 frozen vs 0.787
-     * trained in Thaw; benchmarks/results/parity.md).
+     * and fewer training images per class than {@link Backbone#frozenBatchNormBelow()}: there, training-mode
+     * BatchNorm swaps the pretrained statistics for those of each small batch (ResNet50, 20 labels per class: 0.807
+     * frozen vs 0.787 trained in Thaw; benchmarks/results/parity.md).
      */
     FROZEN,
 
     /**
      * Training mode, DL4J's and PyTorch's default: batch statistics, running statistics updated, scale and shift
      * trained. The default for random weights, whose statistics mean nothing yet, and from
-     * {@link Backbone#frozenBatchNormBelow()} images per class on, where adapting the statistics to the new images helps (ResNet50: 0.873 vs 0.852 frozen at
-     * 50 per class, 0.905 vs 0.884 at 100).
+     * {@link Backbone#frozenBatchNormBelow()} images per class on, where adapting the statistics to the new images
+     * helps (ResNet50: 0.873 vs 0.852 frozen at 50 per class, 0.905 vs 0.884 at 100).
      */
     TRAIN;
 
