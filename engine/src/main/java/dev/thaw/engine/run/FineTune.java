@@ -82,9 +82,9 @@ public final class FineTune {
         Backbone backbone = Backbones.get(config.model());
         InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
         Strategy strategy = Strategy.parse(config.strategy());
-        // validates freeze point names up front
-        boolean freezes = strategy.phases(config.epochs(), backbone.freezePoints()).stream()
-                .anyMatch(p -> !p.frozen().isNone());
+        List<Phase> phases = strategy.phases(config.epochs(), backbone.freezePoints()); // checks freeze point names
+        int totalEpochs = phases.get(phases.size() - 1).endEpoch();
+        boolean freezes = phases.stream().anyMatch(p -> !p.frozen().isNone());
         WeightSource weights = WeightSource.parse(config.weights());
         if (freezes && !weights.pretrained()) {
             out.println("warning: --strategy " + config.strategy() + " freezes layers that have random weights "
@@ -130,14 +130,14 @@ public final class FineTune {
         List<EpochMetrics> previous = MetricsCsv.read(dir.metrics(), done);
         MetricsCsv.rewrite(dir.metrics(), previous);
         if (done > 0) {
-            out.printf("resuming %s after epoch %d of %d%n", dir.path(), done, config.epochs());
+            out.printf("resuming %s after epoch %d of %d%n", dir.path(), done, totalEpochs);
         }
         out.println(batchNorm == BatchNormMode.FROZEN
                 ? "batchnorm: frozen (inference mode, pretrained statistics kept; --batchnorm train trains it)"
                 : "batchnorm: train (batch statistics, running statistics updated; --batchnorm frozen keeps the "
                 + "pretrained ones)");
         Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints,
-                List.of(new ProgressPrinter(out, config.epochs()), new MetricsCsv(dir.metrics())));
+                List.of(new ProgressPrinter(out, totalEpochs), new MetricsCsv(dir.metrics())));
         long trainStart = System.nanoTime();
         Trainer.Result result = trainer.fit(initial, previous);
         long testStart = System.nanoTime();
@@ -150,7 +150,6 @@ public final class FineTune {
         out.print(evaluation.render());
         ThawModelFile.save(result.model(), new ThawModelFile.Info(backbone.name(), shape.toString(), splits.labels(),
                 provenance), dir.model(), false);
-        List<Phase> phases = strategy.phases(config.epochs(), backbone.freezePoints());
         GraphParts parts = new GraphParts(result.model());
         long trainable = parts.trainableParams(phases.get(phases.size() - 1).frozen(),
                 batchNorm != BatchNormMode.FROZEN);

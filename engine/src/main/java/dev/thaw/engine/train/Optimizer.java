@@ -23,8 +23,16 @@ public record Optimizer(String updater, LearningRate learningRate, double weight
      * at {@code startIteration}/{@code startEpoch} and counts its own iterations from 0.
      */
     IUpdater build(double scale, int epochs, long totalIterations, long startIteration, int startEpoch) {
-        ISchedule schedule = learningRate.toSchedule(scale, epochs, totalIterations, startIteration, startEpoch);
-        double lr = learningRate.base() * scale;
+        return build(learningRate.base() * scale,
+                learningRate.toSchedule(scale, epochs, totalIterations, startIteration, startEpoch));
+    }
+
+    /** A fresh updater at {@code scale} × the base rate, whatever the schedule. */
+    IUpdater constant(double scale) {
+        return build(learningRate.base() * scale, null);
+    }
+
+    private IUpdater build(double lr, ISchedule schedule) {
         if (updater.equals("adam")) {
             return schedule == null ? new Adam(lr) : new Adam(schedule);
         }

@@ -14,21 +14,36 @@ import dev.thaw.zoo.FreezePoint;
  * @param headLrFactor  the head's rate over the phase rate while backbone layers train too (1 = the same): a new
  *                     head starts from nothing and needs larger steps than pretrained layers, which larger steps
  *                     would wreck (the usual PyTorch recipe: body 1e-4, head 1e-3)
+ * @param untilConverged the phase ends early once validation accuracy has stopped improving
+ *                     ({@link HeadConvergence}), and the next phase starts from its best epoch's weights; its
+ *                     {@code epochs} are then a cap. Meant for a head on cached features, whose epochs cost
+ *                     milliseconds. It trains at the constant base rate: schedules span the other phases.
  */
 public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock,
-                    double headLrFactor) {
+                    double headLrFactor, boolean untilConverged) {
 
     /** What Thaw's fine-tuning phases give the head: 10 times the rate of the backbone layers. */
     public static final double HEAD_LR_FACTOR = 10;
 
-    /** A phase whose head trains at the phase rate. */
+    /** A phase that lasts all its epochs. */
+    public Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock,
+                 double headLrFactor) {
+        this(firstEpoch, epochs, frozen, lrScale, decayPerBlock, headLrFactor, false);
+    }
+
+    /** A phase that lasts all its epochs, its head at the phase rate. */
     public Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrScale, double decayPerBlock) {
         this(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1);
     }
 
+    /** The head alone (everything up to {@code deepest} frozen) until it converges, for at most {@code epochs}. */
+    static Phase headUntilConverged(int epochs, FreezePoint deepest) {
+        return new Phase(0, epochs, deepest, 1, 1, 1, true);
+    }
+
     /** This phase with the head at the phase rate. */
     Phase withHeadAtPhaseRate() {
-        return new Phase(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1);
+        return new Phase(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1, untilConverged);
     }
 
     public int endEpoch() {
@@ -41,9 +56,12 @@ public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrSca
 
     @Override
     public String toString() {
-        return "epochs " + (firstEpoch + 1) + "-" + endEpoch() + ": frozen up to " + frozen.name()
+        return "epochs " + (firstEpoch + 1) + "-" + endEpoch() + (untilConverged ? " at most" : "") + ": frozen up to "
+                + frozen.name()
                 + (lrScale != 1 ? ", lr x" + lrScale : "")
                 + (decayPerBlock != 1 ? ", lr x" + decayPerBlock + " per block toward the input" : "")
-                + (headLrFactor != 1 ? ", head lr x" + headLrFactor : "");
+                + (headLrFactor != 1 ? ", head lr x" + headLrFactor : "")
+                + (untilConverged ? ", until validation accuracy has not improved for " + HeadConvergence.PATIENCE
+                + " epochs" : "");
     }
 }

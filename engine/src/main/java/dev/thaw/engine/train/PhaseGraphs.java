@@ -27,10 +27,29 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 final class PhaseGraphs {
 
-    /** The run's length, which schedules span, and where the phase starts in it. */
-    record Clock(int totalEpochs, long totalIterations, int batchesPerEpoch) {
+    /**
+     * What learning-rate schedules span: the run's epochs after {@code scheduleStart} (a converging head phase
+     * comes first and trains at the constant base rate, as its length is not known in advance), and where a phase
+     * starts in that span.
+     */
+    record Clock(int totalEpochs, int batchesPerEpoch, int scheduleStart) {
+
+        /** A clock over the whole of the given phases. */
+        static Clock of(List<Phase> phases, int batchesPerEpoch) {
+            int converging = phases.stream().filter(Phase::untilConverged).mapToInt(Phase::endEpoch).max().orElse(0);
+            return new Clock(phases.get(phases.size() - 1).endEpoch() - converging, batchesPerEpoch, converging);
+        }
+
+        long totalIterations() {
+            return (long) totalEpochs * batchesPerEpoch;
+        }
+
+        int startEpoch(Phase phase) {
+            return Math.max(0, phase.firstEpoch() - scheduleStart);
+        }
+
         long startIteration(Phase phase) {
-            return (long) phase.firstEpoch() * batchesPerEpoch;
+            return (long) startEpoch(phase) * batchesPerEpoch;
         }
     }
 
@@ -62,8 +81,8 @@ final class PhaseGraphs {
     }
 
     private static IUpdater updater(Optimizer optimizer, Phase phase, Clock clock, double scale) {
-        return optimizer.build(scale, clock.totalEpochs(), clock.totalIterations(), clock.startIteration(phase),
-                phase.firstEpoch());
+        return phase.untilConverged() ? optimizer.constant(scale) : optimizer.build(scale, clock.totalEpochs(),
+                clock.totalIterations(), clock.startIteration(phase), clock.startEpoch(phase));
     }
 
     /**

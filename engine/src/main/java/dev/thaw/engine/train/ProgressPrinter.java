@@ -31,6 +31,14 @@ public final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
+    public void onPhaseEnd(Phase phase, String summary) {
+        if (enabled) {
+            out.println("phase done: " + summary);
+            out.flush();
+        }
+    }
+
+    @Override
     public void onBatch(int epoch, int batch, int batches, double loss, int n) {
         long now = System.nanoTime();
         if (batch == 0) {

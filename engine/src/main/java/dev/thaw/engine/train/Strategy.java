@@ -10,7 +10,8 @@ import java.util.List;
  * How much of the backbone trains, and when: the choice a transfer-learning user makes. Each strategy turns into a
  * list of {@link Phase}s for a given epoch budget; the trainer only ever executes phases.
  *
- * <p>Written on the command line as {@code head}, {@code freeze:POINT}, {@code full}, {@code two-phase[:K[:POINT]]},
+ * <p>Written on the command line as {@code head}, {@code freeze:POINT}, {@code full},
+ * {@code two-phase[:K|auto[:POINT]]},
  * {@code gradual}, {@code discriminative[:FACTOR]}.
  */
 public sealed interface Strategy {
@@ -56,23 +57,36 @@ public sealed interface Strategy {
     }
 
     /**
-     * fastai's {@code fine_tune}: {@code headEpochs} with the body frozen, then unfrozen (to {@code unfreezeTo}) at
-     * {@code lrScale} times the learning rate for the remaining epochs.
+     * fastai's {@code fine_tune}: the head alone, then unfrozen (to {@code unfreezeTo}) at {@code lrScale} times the
+     * learning rate. With {@code headEpochs} = {@link #UNTIL_CONVERGED} (written {@code two-phase}), the head trains
+     * until validation accuracy stops improving (at most {@value #MAX_HEAD_EPOCHS} epochs, milliseconds each on
+     * cached features) and then all {@code --epochs} train the unfrozen network; with a number K
+     * ({@code two-phase:K}), the head trains K of the {@code --epochs}.
      */
     record TwoPhase(int headEpochs, String unfreezeTo, double lrScale) implements Strategy {
+
+        /** {@code headEpochs} meaning: train the head until it converges. */
+        public static final int UNTIL_CONVERGED = 0;
+        /** The cap on a converging head phase. */
+        public static final int MAX_HEAD_EPOCHS = 100;
+
         public List<Phase> phases(int epochs, FreezePoints points) {
-            if (epochs <= headEpochs) {
-                throw new IllegalArgumentException("two-phase trains the head for " + headEpochs + " epoch(s) then "
-                        + "unfreezes: give --epochs more than " + headEpochs);
-            }
             FreezePoint at = points.resolve(unfreezeTo);
+            if (headEpochs == UNTIL_CONVERGED) {
+                return List.of(Phase.headUntilConverged(MAX_HEAD_EPOCHS, points.deepest()),
+                        new Phase(MAX_HEAD_EPOCHS, epochs, at, lrScale, 1, headFactor(at, points)));
+            }
+            if (epochs <= headEpochs) {
+                throw new IllegalArgumentException("two-phase:" + headEpochs + " trains the head for " + headEpochs
+                        + " of the --epochs, then unfreezes: give --epochs more than " + headEpochs);
+            }
             // the head keeps the rate it had in the first phase (lrScale x 10 = 1 with the default 0.1)
             return List.of(new Phase(0, headEpochs, points.deepest(), 1, 1),
                     new Phase(headEpochs, epochs - headEpochs, at, lrScale, 1, headFactor(at, points)));
         }
 
         public String spec() {
-            return "two-phase:" + headEpochs + ":" + unfreezeTo;
+            return "two-phase:" + (headEpochs == UNTIL_CONVERGED ? "auto" : headEpochs) + ":" + unfreezeTo;
         }
     }
 
@@ -130,6 +144,13 @@ public sealed interface Strategy {
         return frozen.equals(points.deepest()) ? 1 : Phase.HEAD_LR_FACTOR;
     }
 
+    private static int positive(int headEpochs) {
+        if (headEpochs < 1) {
+            throw new IllegalArgumentException("two-phase:K needs K >= 1 head epochs (or two-phase:auto)");
+        }
+        return headEpochs;
+    }
+
     /** Reads a {@code --strategy} value; the freeze point names are checked when phases are made. */
     static Strategy parse(String spec) {
         String[] parts = spec.strip().toLowerCase().split(":");
@@ -143,7 +164,8 @@ public sealed interface Strategy {
                     }
                     yield new Freeze(parts[1]);
                 }
-                case "two-phase" -> new TwoPhase(parts.length > 1 ? Integer.parseInt(parts[1]) : 1,
+                case "two-phase" -> new TwoPhase(parts.length < 2 || parts[1].equals("auto")
+                        ? TwoPhase.UNTIL_CONVERGED : positive(Integer.parseInt(parts[1])),
                         parts.length > 2 ? parts[2] : "none", 0.1);
                 case "gradual" -> new Gradual();
                 case "discriminative" -> new Discriminative(parts.length > 1 ? Double.parseDouble(parts[1]) : 1 / 2.6);
@@ -153,7 +175,7 @@ public sealed interface Strategy {
             throw new IllegalArgumentException("--strategy " + spec + ": a number was expected after ':'");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--strategy " + spec + ": " + e.getMessage() + ". Strategies: head, "
-                    + "freeze:POINT, full, two-phase[:HEAD_EPOCHS[:POINT]], gradual, discriminative[:FACTOR]");
+                    + "freeze:POINT, full, two-phase[:HEAD_EPOCHS|auto[:POINT]], gradual, discriminative[:FACTOR]");
         }
     }
 }

@@ -57,8 +57,8 @@ public final class Trainer {
         int trainSize = splits.get(Split.TRAIN).size();
         int batchSize = pipeline.options().batchSize();
         int batchesPerEpoch = (trainSize + batchSize - 1) / batchSize;
-        long totalIterations = (long) batchesPerEpoch * settings.epochs();
-        PhaseGraphs.Clock clock = new PhaseGraphs.Clock(settings.epochs(), totalIterations, batchesPerEpoch);
+        int totalEpochs = phases.get(phases.size() - 1).endEpoch();
+        PhaseGraphs.Clock clock = PhaseGraphs.Clock.of(phases, batchesPerEpoch);
         boolean hasVal = !splits.get(Split.VAL).isEmpty();
 
         List<EpochMetrics> history = new ArrayList<>(previous);
@@ -72,7 +72,7 @@ public final class Trainer {
             ComputationGraph restored = checkpoints.restoreLast();
             copyLayers(restored, master);
             Phase last = phaseAt(phases, state.completedEpochs() - 1);
-            Phase next = state.completedEpochs() < settings.epochs() ? phaseAt(phases, state.completedEpochs()) : null;
+            Phase next = state.completedEpochs() < totalEpochs ? phaseAt(phases, state.completedEpochs()) : null;
             if (next != null && next == last) {
                 training = restored;
                 current = last;
@@ -83,8 +83,9 @@ public final class Trainer {
         TransferLearningHelper helper = null;
         DataSet trainFeatures = null;
         DataSet valFeatures = null;
-        String stopReason = "completed " + settings.epochs() + " epochs";
-        for (int epoch = state.completedEpochs(); epoch < settings.epochs(); epoch++) {
+        HeadConvergence convergence = null;
+        String stopReason = null;
+        for (int epoch = state.completedEpochs(); epoch < totalEpochs; epoch++) {
             Phase phase = phaseAt(phases, epoch);
             boolean featurized = useFeatures(phase);
             // Set up graph and data at a new phase, and at the first epoch of this call (a resumed run whose phase
@@ -115,6 +116,7 @@ public final class Trainer {
                     trainIterator = pipeline.train(settings.seed());
                     skipEpochs(trainIterator, epoch);
                 }
+                convergence = phase.untilConverged() ? new HeadConvergence() : null;
                 for (TrainingListener l : listeners) {
                     l.onPhaseStart(phase, featurized);
                 }
@@ -159,6 +161,21 @@ public final class Trainer {
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(metrics);
             }
+            if (phase.untilConverged()) {
+                String ended = convergedHeadEnds(phase, epoch, metrics, convergence, featurized ? valFeatures : null,
+                        featurized ? helper.unfrozenGraph() : training);
+                if (ended != null) {
+                    if (featurized) {
+                        copyLayers(helper.unfrozenGraph(), training);
+                    }
+                    state = skipTo(state, phase.endEpoch(), training);
+                    for (TrainingListener l : listeners) {
+                        l.onPhaseEnd(phase, ended);
+                    }
+                    epoch = phase.endEpoch() - 1; // the loop goes on with the next phase's first epoch
+                }
+                continue; // the run's --patience applies from the next phase on
+            }
             if (settings.patience() > 0 && state.sinceBest() >= settings.patience()) {
                 stopReason = "early stop: no better validation accuracy for " + settings.patience()
                         + " epochs (best " + String.format("%.4f", state.bestScore()) + " at epoch "
@@ -173,7 +190,43 @@ public final class Trainer {
         if (settings.patience() > 0 && checkpoints != null) {
             checkpoints.restoreBest().ifPresent(best -> copyLayers(best, master));
         }
-        return new Result(master, history, stopReason);
+        return new Result(master, history, stopReason != null ? stopReason
+                : "completed " + history.size() + " epochs");
+    }
+
+    /**
+     * After an epoch of a converging head phase: null while it goes on; when it ends (converged, at its cap, or
+     * unable to converge), the best head is put back into {@code head} and the reason is returned. Converging needs
+     * cached validation features ({@code valFeatures}; null without them) and cheap epochs: without a validation
+     * split or cached features the head gets one epoch, as in fastai's {@code fine_tune}.
+     */
+    private static String convergedHeadEnds(Phase phase, int epoch, EpochMetrics metrics,
+                                            HeadConvergence convergence, DataSet valFeatures, ComputationGraph head) {
+        if (valFeatures == null) {
+            return "the head trained 1 epoch: training it until it converges needs cached features (no --augment, "
+                    + "no --no-feature-cache) and a validation split";
+        }
+        convergence.epochEnded(epoch, metrics.valAccuracy(), head.score(valFeatures), head);
+        boolean capped = epoch == phase.endEpoch() - 1;
+        if (!convergence.converged() && !capped) {
+            return null;
+        }
+        String kept = convergence.keepBest(head);
+        return (capped ? "the head trained all " + phase.epochs() + " epochs" : "the head converged after "
+                + (epoch - phase.firstEpoch() + 1) + " epochs") + "; " + kept;
+    }
+
+    /**
+     * Continues the run at {@code epoch} (the epochs in between are not needed), checkpointing the graph as it is
+     * now so that a resumed run starts there too. The run's early-stopping count starts afresh.
+     */
+    private Checkpoints.State skipTo(Checkpoints.State s, int epoch, ComputationGraph training) {
+        Checkpoints.State next = new Checkpoints.State(epoch, s.bestEpoch(), s.bestScore(), 0);
+        if (checkpoints != null) {
+            checkpoints.epochEnded(training, next, false, 0);
+            checkpoints.flush(training);
+        }
+        return next;
     }
 
     private Checkpoints.State advance(Checkpoints.State s, EpochMetrics m, ComputationGraph training) {

@@ -7,6 +7,10 @@ public interface TrainingListener {
     default void onPhaseStart(Phase phase, boolean featurized) {
     }
 
+    /** A phase ended before its last epoch, or with something to say about it ({@code summary}: one line). */
+    default void onPhaseEnd(Phase phase, String summary) {
+    }
+
     /** One minibatch was trained. {@code batch} counts from 0 within the epoch. */
     default void onBatch(int epoch, int batch, int batches, double loss, int examples) {
     }

@@ -115,7 +115,7 @@ class StrategyFreezeTest {
         Phase phase = new Phase(0, 1, dev.thaw.zoo.FreezePoint.NONE, 1, 0.5);
         ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase,
                 new Optimizer("adam", new LearningRate(1e-2, "constant"), 0), BatchNormMode.TRAIN,
-                new PhaseGraphs.Clock(1, 10, 10), 1);
+                new PhaseGraphs.Clock(1, 10, 0), 1);
         double head = lr(g, "output");
         assertEquals(1e-2, head, 1e-12);
         assertEquals(1e-2 * 0.5, lr(g, "fc"), 1e-12);
@@ -133,17 +133,35 @@ class StrategyFreezeTest {
         for (String strategy : List.of("full", "freeze:block2")) {
             Phase phase = Strategy.parse(strategy).phases(3, points).get(0);
             ComputationGraph g = PhaseGraphs.build(master, TinyData.SMALL, phase, adam, BatchNormMode.TRAIN,
-                    new PhaseGraphs.Clock(3, 30, 10), 1);
+                    new PhaseGraphs.Clock(3, 10, 0), 1);
             assertEquals(1e-3, lr(g, "output"), 1e-12, strategy + ": the head");
             assertEquals(1e-4, lr(g, "block3_conv"), 1e-12, strategy + ": the backbone");
         }
         Phase headOnly = Strategy.parse("head").phases(3, points).get(0);
         assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, headOnly, adam, BatchNormMode.TRAIN,
-                new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "a head training alone keeps --lr");
+                new PhaseGraphs.Clock(3, 10, 0), 1), "output"), 1e-12, "a head training alone keeps --lr");
         Phase second = Strategy.parse("two-phase:1").phases(3, points).get(1);
         assertEquals(1e-5, second.lrScale() * 1e-4, 1e-15);
         assertEquals(1e-4, lr(PhaseGraphs.build(master, TinyData.SMALL, second, adam, BatchNormMode.TRAIN,
-                new PhaseGraphs.Clock(3, 30, 10), 1), "output"), 1e-12, "two-phase keeps the head's first rate");
+                new PhaseGraphs.Clock(3, 10, 0), 1), "output"), 1e-12, "two-phase keeps the head's first rate");
+    }
+
+    @Test
+    void aConvergingHeadTrainsAtTheBaseRateAndTheScheduleSpansTheEpochsAfterIt() {
+        ComputationGraph master = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        List<Phase> phases = Strategy.parse("two-phase").phases(4, TinyData.SMALL.freezePoints());
+        PhaseGraphs.Clock clock = PhaseGraphs.Clock.of(phases, 10);
+        assertEquals(new PhaseGraphs.Clock(4, 10, Strategy.TwoPhase.MAX_HEAD_EPOCHS), clock);
+        Optimizer cosine = new Optimizer("adam", new LearningRate(1e-3, "cosine"), 0);
+        Adam head = adam(PhaseGraphs.build(master, TinyData.SMALL, phases.get(0), cosine, BatchNormMode.TRAIN,
+                clock, 1), "output");
+        assertEquals(null, head.getLearningRateSchedule(), "the converging head: no schedule (its length is open)");
+        assertEquals(1e-3, head.getLearningRate(), 1e-12);
+        Adam body = adam(PhaseGraphs.build(master, TinyData.SMALL, phases.get(1), cosine, BatchNormMode.TRAIN,
+                clock, 1), "block3_conv");
+        assertEquals(1e-4, body.getLearningRateSchedule().valueAt(0, 0), 1e-12,
+                "the body starts at the top of the cosine, not " + Strategy.TwoPhase.MAX_HEAD_EPOCHS + " epochs in");
+        assertEquals(0, body.getLearningRateSchedule().valueAt(40, 4), 1e-12, "and reaches 0 at the run's end");
     }
 
     @Test
@@ -159,7 +177,11 @@ class StrategyFreezeTest {
     }
 
     private static double lr(ComputationGraph g, String layer) {
-        return ((Adam) ((BaseLayer) g.getLayer(layer).conf().getLayer()).getIUpdater()).getLearningRate();
+        return adam(g, layer).getLearningRate();
+    }
+
+    private static Adam adam(ComputationGraph g, String layer) {
+        return (Adam) ((BaseLayer) g.getLayer(layer).conf().getLayer()).getIUpdater();
     }
 
     @Test
