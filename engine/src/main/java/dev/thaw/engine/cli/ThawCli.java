@@ -1,6 +1,8 @@
 package dev.thaw.engine.cli;
 
+import dev.thaw.engine.run.Provenance;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
  * The {@code thaw} command line: one subcommand per job. Run through Maven from the project root:
  * {@code mvn -q compile exec:java@cli -Dexec.args="inspect --model resnet50"}.
  */
-@Command(name = "thaw", mixinStandardHelpOptions = true, version = "thaw 0.1.0",
+@Command(name = "thaw", mixinStandardHelpOptions = true, versionProvider = ThawCli.Versions.class,
         description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",
         subcommands = {DemoCommand.class, TrainCommand.class, PretrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 FeaturizeCommand.class, InspectCommand.class, ScanCommand.class, ImportCommand.class,
@@ -50,5 +52,15 @@ public final class ThawCli implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code thaw --version}: Thaw's, DL4J's and Java's versions, as recorded at build time. */
+    static final class Versions implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Map<String, String> v = Provenance.versions();
+            return new String[] {"thaw " + v.get("thaw"), "DL4J " + v.get("dl4j") + " (JavaCPP " + v.get("javacpp")
+                    + ")", "Java " + v.get("java")};
+        }
     }
 }

@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             FineTune.resume(resume, out);
         } else {
-            FineTune.run(train.config(data, "random", "head"), train.runs, out);
+            FineTune.run(train.config(data, "random", null), train.runs, out);
         }
         return 0;
     }

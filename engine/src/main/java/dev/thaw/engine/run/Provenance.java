@@ -17,6 +17,16 @@ public final class Provenance {
     }
 
     public static Map<String, String> environment() {
+        Map<String, String> env = versions();
+        env.put("nd4jBackend", Nd4j.getBackend().getClass().getSimpleName());
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        env.put("arch", System.getProperty("os.arch"));
+        env.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        return env;
+    }
+
+    /** Thaw's, DL4J's, JavaCPP's and Java's versions, read without starting ND4J (fast: for --version). */
+    public static Map<String, String> versions() {
         Map<String, String> env = new LinkedHashMap<>();
         Properties build = new Properties();
         try (InputStream in = Provenance.class.getResourceAsStream("/dev/thaw/engine/thaw-build.properties")) {
@@ -29,11 +39,7 @@ public final class Provenance {
         env.put("thaw", build.getProperty("thaw.version", "unknown"));
         env.put("dl4j", build.getProperty("dl4j.version", "unknown"));
         env.put("javacpp", build.getProperty("javacpp.version", "unknown"));
-        env.put("nd4jBackend", Nd4j.getBackend().getClass().getSimpleName());
         env.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
-        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        env.put("arch", System.getProperty("os.arch"));
-        env.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         return env;
     }
 }

@@ -3,6 +3,7 @@ package dev.thaw.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.engine.train.Strategy;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -192,6 +193,33 @@ class TrainCommandsTest {
         CliRun fullRandom = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
                 "--strategy", "full", "--runs", dir.resolve("runs-warn").toString());
         assertTrue(!fullRandom.out().contains("will never learn"), fullRandom.out());
+    }
+
+    /** A default that cannot learn (a frozen random body) is never chosen; pretrained weights get the measured best. */
+    @Test
+    void withoutStrategyTrainPicksTwoPhaseFromPretrainedWeightsAndFullFromRandomOnes() throws IOException {
+        Path runs = dir.resolve("runs-default");
+        CliRun random = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1", "--runs",
+                runs.toString(), "--name", "random");
+        assertEquals(0, random.code(), random.err());
+        assertTrue(Files.readString(runs.resolve("random/config.json")).contains("\"strategy\" : \"full\""));
+        CliRun pretrained = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
+                "--weights", "thaw:" + runs.resolve("random/model.zip"), "--runs", runs.toString(), "--name", "pre");
+        assertEquals(0, pretrained.code(), pretrained.err());
+        assertTrue(Files.readString(runs.resolve("pre/config.json")).contains("\"strategy\" : \"two-phase\""));
+        List<String> epochs = Files.readAllLines(runs.resolve("pre/metrics.csv"));
+        assertTrue(epochs.get(epochs.size() - 1).startsWith((Strategy.TwoPhase.MAX_HEAD_EPOCHS + 1) + ","),
+                "a converged head phase, then the one --epochs epoch of everything: " + epochs);
+    }
+
+    @Test
+    void versionNamesThawDl4jAndJava() {
+        CliRun version = CliRun.of("--version");
+        assertEquals(0, version.code(), version.err());
+        List<String> lines = version.out().lines().toList();
+        assertTrue(lines.size() == 3 && lines.get(0).matches("thaw \\d+\\.\\d+\\.\\d+.*")
+                && lines.get(1).startsWith("DL4J 1.0.0-M2.1 (JavaCPP 1.5.7)")
+                && lines.get(2).startsWith("Java " + System.getProperty("java.version")), version.out());
     }
 
     @Test
