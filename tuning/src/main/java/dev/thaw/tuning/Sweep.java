@@ -59,8 +59,7 @@ public final class Sweep {
         checkDefinition(new Definition(spec, base), dir);
         ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);
         CandidateRunner runner = new CandidateRunner(dir, log, out);
-        List<Double> gridLr = spec.search().equals("grid")
-                ? TrainConfigSpace.logGrid(spec.lrMin(), spec.lrMax(), Math.max(1, spec.gridLrCount())) : null;
+        List<Double> gridLr = spec.search().equals("grid") ? spec.gridLearningRates() : null;
         TrainConfigSpace space = new TrainConfigSpace(base, spec, gridLr);
         CandidateGenerator generator;
         int count;
@@ -110,7 +109,7 @@ public final class Sweep {
     }
 
     /** The best candidate at its largest budget: with halving, later rungs outrank earlier ones. */
-    static Optional<CandidateRecord> best(List<CandidateRecord> records) {
+    public static Optional<CandidateRecord> best(List<CandidateRecord> records) {
         return records.stream().filter(CandidateRecord::ok)
                 .max(Comparator.comparingInt(CandidateRecord::rung).thenComparingDouble(CandidateRecord::score));
     }

@@ -71,6 +71,11 @@ public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<St
         }
     }
 
+    /** The learning rates a grid search tries: {@code gridLrCount} of them, evenly spaced in log space. */
+    public List<Double> gridLearningRates() {
+        return TrainConfigSpace.logGrid(lrMin, lrMax, Math.max(1, gridLrCount));
+    }
+
     /** Reads a sweep file (YAML or JSON). */
     public static SweepSpec read(Path file) {
         ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper()

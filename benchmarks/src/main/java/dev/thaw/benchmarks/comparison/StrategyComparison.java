@@ -140,7 +140,7 @@ public final class StrategyComparison {
         System.out.println("report: " + out.resolve("REPORT.md"));
     }
 
-    private static Pretraining pretrain(ComparisonPlan plan, TrainConfig base, Path out, Path runs)
+    static Pretraining pretrain(ComparisonPlan plan, TrainConfig base, Path out, Path runs)
             throws IOException {
         Path record = out.resolve("pretrain.json");
         if (Files.exists(record)) {
@@ -166,8 +166,11 @@ public final class StrategyComparison {
 
     private static ComparisonRun transfer(ComparisonPlan plan, TrainConfig base, ComparisonPlan.Entry e, int budget,
             long seed, Pretraining pre, Path runs, boolean keepModels) throws IOException {
+        String name = "b" + ComparisonPlan.budgetName(budget) + "-s" + seed + "-" + e.name().replaceAll("[:+]", "-");
+        // A run that is not in results.jsonl was killed before it finished, or was made by another plan: redo it.
+        FolderTree.delete(runs.resolve(name));
         TrainConfig config = base.toBuilder()
-                .name("b" + ComparisonPlan.budgetName(budget) + "-s" + seed + "-" + e.name().replaceAll("[:+]", "-"))
+                .name(name)
                 .weights(e.scratch() ? "random" : pre.weights())
                 .strategy(e.scratch() ? "full" : e.strategy()).lr(e.lr()).batchNorm(e.batchNorm()).seed(seed)
                 .epochs(plan.targetEpochs()).split(targetSplit(plan, budget, seed)).build();
