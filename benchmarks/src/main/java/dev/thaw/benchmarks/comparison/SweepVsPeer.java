@@ -211,7 +211,8 @@ public final class SweepVsPeer {
                         + "through %s) × %d learning rates, %d epochs each, Adam, batch %d, on the same %d training "
                         + "and %d validation images per class of Fashion-MNIST classes 5-9 (Debian's data), "
                         + "test on its 5,000 test images of 5-9. Each side starts from its own %s pretrained on "
-                        + "classes 0-4 for %d epoch(s) by its own code (source test accuracy: Thaw %.4f, PyTorch %s). Recipes: Thaw's "
+                        + "classes 0-4 for %d epoch(s) by its own code (source test accuracy: Thaw %.4f, PyTorch %s). "
+                        + "Recipes: Thaw's "
                         + "candidates train a new head at 10x the rate of the layers below it (BatchNorm: `auto`), "
                         + "the PyTorch loop one rate for everything (frozen stages in eval mode). The PyTorch loop "
                         + "ran first, then Thaw's sweep, one after the other in this invocation.%n%n",

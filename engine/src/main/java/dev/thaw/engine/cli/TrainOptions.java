@@ -27,9 +27,8 @@ public final class TrainOptions {
     @Option(names = {"-s", "--strategy"}, paramLabel = "S",
             description = "head, freeze:POINT, full, two-phase[:K|auto[:POINT]], gradual, discriminative[:FACTOR] "
                     + "(default: two-phase with pretrained --weights, full with random ones). two-phase (= "
-                    + "two-phase:auto) trains the head on cached "
-                    + "features until validation accuracy stops improving, then --epochs epochs of everything; "
-                    + "two-phase:K trains the head K of the --epochs.")
+                    + "two-phase:auto) trains the head on cached features until validation accuracy stops "
+                    + "improving, then --epochs epochs of everything; two-phase:K trains the head K of the --epochs.")
     String strategy;
 
     @Option(names = "--updater", defaultValue = "adam", description = "adam or sgd (Nesterov) (default: ${DEFAULT-VALUE}).")
@@ -89,9 +88,6 @@ public final class TrainOptions {
     Path runs;
 
     /**
-     * @param defaultStrategy the strategy without {@code --strategy}; null: {@link #strategyFor} the weights
-     */
-    /**
      * {@code train}'s strategy when none is given: {@code two-phase} from pretrained weights (the best measured on
      * ResNet50 with 20 and 100 labels per class, README "Which strategy when?"), {@code full} from random ones,
      * whose layers would never learn frozen.
@@ -100,6 +96,9 @@ public final class TrainOptions {
         return pretrained ? "two-phase" : "full";
     }
 
+    /**
+     * @param defaultStrategy the strategy without {@code --strategy}; null: {@link #strategyFor} the weights
+     */
     public TrainConfig config(DataOptions data, String defaultWeights, String defaultStrategy) {
         String w = weights == null ? defaultWeights : weights;
         String s = strategy != null ? strategy
