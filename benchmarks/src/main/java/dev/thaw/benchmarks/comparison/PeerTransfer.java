@@ -166,11 +166,16 @@ final class PeerTransfer {
             Map<String, List<Integer>> bySeed = new LinkedHashMap<>();
             for (long seed = 1; seed <= plan.seeds(); seed++) {
                 DataSplits splits = Splitter.split(dataset, StrategyComparison.targetSplit(plan, budget, seed));
-                bySeed.put(String.valueOf(seed), splits.get(Split.TRAIN).stream().map(Item::id)
-                        .map(id -> Integer.parseInt(id.substring(id.indexOf(':') + 1))).toList());
+                bySeed.put(String.valueOf(seed), imageIndices(splits, Split.TRAIN));
             }
             all.put(String.valueOf(budget), bySeed);
         }
         return all;
+    }
+
+    /** The images of a split as indices into Fashion-MNIST's 60,000 training images (Thaw's items are idx:N). */
+    static List<Integer> imageIndices(DataSplits splits, Split split) {
+        return splits.get(split).stream().map(Item::id)
+                .map(id -> Integer.parseInt(id.substring(id.indexOf(':') + 1))).toList();
     }
 }

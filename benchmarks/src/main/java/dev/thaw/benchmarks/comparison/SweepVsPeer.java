@@ -4,7 +4,6 @@ import dev.thaw.benchmarks.BenchmarkArgs;
 import dev.thaw.benchmarks.PythonPeer;
 import dev.thaw.engine.data.DataSource;
 import dev.thaw.engine.data.DataSplits;
-import dev.thaw.engine.data.Item;
 import dev.thaw.engine.data.Split;
 import dev.thaw.engine.data.Splitter;
 import dev.thaw.engine.eval.EvaluationReport;
@@ -131,13 +130,9 @@ public final class SweepVsPeer {
     /** {"train": [...], "val": [...]}: indices into Fashion-MNIST's 60,000 training images (Thaw's idx:N). */
     private static Path writeIndices(DataSplits splits, Path out) throws IOException {
         Path file = out.resolve("peer-indices.json");
-        JSON.writeValue(file.toFile(), Map.of("train", ids(splits, Split.TRAIN), "val", ids(splits, Split.VAL)));
+        JSON.writeValue(file.toFile(), Map.of("train", PeerTransfer.imageIndices(splits, Split.TRAIN),
+                "val", PeerTransfer.imageIndices(splits, Split.VAL)));
         return file;
-    }
-
-    private static List<Integer> ids(DataSplits splits, Split split) {
-        return splits.get(split).stream().map(Item::id)
-                .map(id -> Integer.parseInt(id.substring(id.indexOf(':') + 1))).toList();
     }
 
     /** The peer's side from the JSON lines it wrote in this invocation. */
@@ -245,8 +240,7 @@ public final class SweepVsPeer {
             sb.append(String.format(Locale.ROOT, "| %s | %.0e | %s | %s | %s | %s |%n", names, t.lr(),
                     p == null ? "-" : String.format(Locale.ROOT, "%.4f", p.bestVal()),
                     p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.seconds()),
-                    t == null ? "-" : String.format(Locale.ROOT, "%.4f", t.bestVal()),
-                    t == null ? "-" : String.format(Locale.ROOT, "%.1f", t.seconds())));
+                    String.format(Locale.ROOT, "%.4f", t.bestVal()), String.format(Locale.ROOT, "%.1f", t.seconds())));
         }
         return sb.toString();
     }

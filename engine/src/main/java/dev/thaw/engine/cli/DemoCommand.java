@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < runsToDo.size(); i++) {
             boolean scratch = runsToDo.get(i)[0].equals(SCRATCH);
             String strategy = scratch ? "full" : runsToDo.get(i)[0];
-            String name = scratch ? "scratch" : strategy.replace(':', '-');
+            String name = scratch ? SCRATCH : strategy.replace(':', '-');
             out.printf("== %d/%d %s on classes 5-9, %d labels per class ==%n", i + 2, steps,
                     scratch ? "from scratch" : strategy, perClass);
             RunResult r = FineTune.run(base.toBuilder().name(name).weights(scratch ? "random" : pretrained)

@@ -83,7 +83,7 @@ public final class FineTune {
         InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
         Strategy strategy = Strategy.parse(config.strategy());
         List<Phase> phases = strategy.phases(config.epochs(), backbone.freezePoints()); // checks freeze point names
-        int totalEpochs = phases.get(phases.size() - 1).endEpoch();
+        int totalEpochs = Phase.endOf(phases);
         boolean freezes = phases.stream().anyMatch(p -> !p.frozen().isNone());
         WeightSource weights = WeightSource.parse(config.weights());
         if (freezes && !weights.pretrained()) {

@@ -1,6 +1,7 @@
 package dev.thaw.engine.train;
 
 import dev.thaw.zoo.FreezePoint;
+import java.util.List;
 
 /**
  * A stretch of epochs trained with one freeze point and one learning-rate setting.
@@ -44,6 +45,11 @@ public record Phase(int firstEpoch, int epochs, FreezePoint frozen, double lrSca
     /** This phase with the head at the phase rate. */
     Phase withHeadAtPhaseRate() {
         return new Phase(firstEpoch, epochs, frozen, lrScale, decayPerBlock, 1, untilConverged);
+    }
+
+    /** Where the last of {@code phases} ends: the length of the run they make up, in epochs. */
+    public static int endOf(List<Phase> phases) {
+        return phases.get(phases.size() - 1).endEpoch();
     }
 
     public int endEpoch() {

@@ -37,7 +37,7 @@ final class PhaseGraphs {
         /** A clock over the whole of the given phases. */
         static Clock of(List<Phase> phases, int batchesPerEpoch) {
             int converging = phases.stream().filter(Phase::untilConverged).mapToInt(Phase::endEpoch).max().orElse(0);
-            return new Clock(phases.get(phases.size() - 1).endEpoch() - converging, batchesPerEpoch, converging);
+            return new Clock(Phase.endOf(phases) - converging, batchesPerEpoch, converging);
         }
 
         long totalIterations() {

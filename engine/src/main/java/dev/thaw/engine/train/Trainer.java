@@ -57,7 +57,7 @@ public final class Trainer {
         int trainSize = splits.get(Split.TRAIN).size();
         int batchSize = pipeline.options().batchSize();
         int batchesPerEpoch = (trainSize + batchSize - 1) / batchSize;
-        int totalEpochs = phases.get(phases.size() - 1).endEpoch();
+        int totalEpochs = Phase.endOf(phases);
         PhaseGraphs.Clock clock = PhaseGraphs.Clock.of(phases, batchesPerEpoch);
         boolean hasVal = !splits.get(Split.VAL).isEmpty();
 
@@ -162,11 +162,12 @@ public final class Trainer {
                 l.onEpochEnd(metrics);
             }
             if (phase.untilConverged()) {
+                ComputationGraph head = featurized ? helper.unfrozenGraph() : null;
                 String ended = convergedHeadEnds(phase, epoch, metrics, convergence, featurized ? valFeatures : null,
-                        featurized ? helper.unfrozenGraph() : training);
+                        head);
                 if (ended != null) {
-                    if (featurized) {
-                        copyLayers(helper.unfrozenGraph(), training);
+                    if (head != null) {
+                        copyLayers(head, training); // the head that goes on
                     }
                     state = skipTo(state, phase.endEpoch(), training);
                     for (TrainingListener l : listeners) {
@@ -197,8 +198,9 @@ public final class Trainer {
     /**
      * After an epoch of a converging head phase: null while it goes on; when it ends (converged, at its cap, or
      * unable to converge), the best head is put back into {@code head} and the reason is returned. Converging needs
-     * cached validation features ({@code valFeatures}; null without them) and cheap epochs: without a validation
-     * split or cached features the head gets one epoch, as in fastai's {@code fine_tune}.
+     * cached validation features ({@code valFeatures} and the {@code head} graph trained on cached features; null
+     * without them) and cheap epochs: without a validation split or cached features the head gets one epoch, as in
+     * fastai's {@code fine_tune}.
      */
     private static String convergedHeadEnds(Phase phase, int epoch, EpochMetrics metrics,
                                             HeadConvergence convergence, DataSet valFeatures, ComputationGraph head) {
