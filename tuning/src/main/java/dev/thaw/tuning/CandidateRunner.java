@@ -51,7 +51,7 @@ final class CandidateRunner {
                 r = rung == 0 ? FineTune.resume(runDir, runLog) : FineTune.extend(runDir, config.epochs(), runLog);
             } else {
                 FolderTree.delete(runDir); // killed before it wrote its config: start afresh
-                r = FineTune.run(config.toBuilder().name(name).build(), candidates, runLog);
+                r = FineTune.run(config.toBuilder().name(name).skipTest(true).build(), candidates, runLog);
             }
             List<Double> scores = r.history().stream().map(EpochMetrics::valAccuracy).toList();
             record = CandidateRecord.of(index, rung, config, "", scores, seconds(start), r.featuresComputed(),

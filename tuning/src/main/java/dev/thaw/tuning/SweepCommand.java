@@ -70,8 +70,9 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
     @Option(names = "--search", defaultValue = "grid", description = "grid or random (default: ${DEFAULT-VALUE}).")
     String search;
 
-    @Option(names = "--strategies", split = ",", description = "Strategy kinds: freeze, two-phase, discriminative "
-            + "(default: freeze).")
+    @Option(names = "--strategies", split = ",", description = "Strategy kinds: freeze, two-phase (the head "
+            + "converged on cached features, then the layers after the freeze point), discriminative (default: "
+            + "freeze).")
     List<String> strategies;
 
     @Option(names = "--updaters", split = ",", description = "adam and/or sgd (default: adam).")

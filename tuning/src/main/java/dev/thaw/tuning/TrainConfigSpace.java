@@ -75,7 +75,8 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
         int width = headWidth.getValue(values);
         String strategySpec = switch (kind) {
             case "freeze" -> point.equals("full") ? "full" : point.equals("head") ? "head" : "freeze:" + point;
-            case "two-phase" -> "two-phase:1:" + (point.equals("full") ? "none" : point);
+            // the head converges alone on cached features (milliseconds an epoch), then trains with the layers after it
+            case "two-phase" -> "two-phase:auto:" + (point.equals("full") ? "none" : point);
             case "discriminative" -> "discriminative";
             default -> throw new IllegalArgumentException("unknown strategy kind '" + kind
                     + "': use freeze, two-phase or discriminative");

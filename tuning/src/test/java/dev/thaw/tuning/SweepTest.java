@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.engine.cli.ThawCli;
 import dev.thaw.engine.data.SplitPlan;
+import dev.thaw.engine.eval.EvaluationReport;
+import dev.thaw.engine.run.RunDirectory;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.Heads;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
@@ -85,6 +88,15 @@ class SweepTest {
         }
         CandidateRecord best = Sweep.best(records).orElseThrow();
         assertTrue(Files.readString(d.resolve("report.md")).contains(String.format("Best: c%03d", best.index())));
+        // only the winner is scored on the test split, as its own run would have been
+        for (CandidateRecord r : records) {
+            assertEquals(r == best, Files.exists(Path.of(r.runDir()).resolve("evaluation.json")), r.runDir());
+        }
+        EvaluationReport test = RunDirectory.open(d.resolve("best")).readJson("evaluation.json",
+                EvaluationReport.class);
+        assertEquals("test", test.split());
+        assertTrue(out.contains(String.format(Locale.ROOT, "best candidate c%03d on the test split (the only "
+                + "candidate scored on it): accuracy %.4f", best.index(), test.accuracy())), out);
 
         String again = run(grid(List.of("full", "block3", "head"), 1e-3, 1e-2, 2, 2), base(2), d);
         assertEquals(6, new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all().size(), "nothing redone: " + again);
@@ -156,7 +168,7 @@ class SweepTest {
         long belowGeometricMean = lrs.stream().filter(v -> v < Math.sqrt(1e-4 * 1e-1)).count();
         assertTrue(belowGeometricMean > 10 && belowGeometricMean < 50, "log-uniform: about half below 3.2e-3, got "
                 + belowGeometricMean + " of 60");
-        assertTrue(first.stream().anyMatch(s -> s.startsWith("two-phase:1:none")));
+        assertTrue(first.stream().anyMatch(s -> s.startsWith("two-phase:auto:none")));
     }
 
     @Test

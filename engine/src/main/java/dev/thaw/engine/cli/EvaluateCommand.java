@@ -1,19 +1,9 @@
 package dev.thaw.engine.cli;
 
-import dev.thaw.engine.data.DataPipeline;
-import dev.thaw.engine.data.DataSource;
-import dev.thaw.engine.data.DataSplits;
-import dev.thaw.engine.data.DecodeCache;
-import dev.thaw.engine.data.PipelineOptions;
 import dev.thaw.engine.data.Split;
-import dev.thaw.engine.data.SplitPlan;
-import dev.thaw.engine.data.Splitter;
 import dev.thaw.engine.eval.EvaluationReport;
-import dev.thaw.engine.eval.Evaluator;
-import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.RunDirectory;
-import dev.thaw.engine.run.TrainConfig;
-import dev.thaw.engine.run.TrainedModel;
+import dev.thaw.engine.run.RunEvaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,28 +39,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunDirectory dir = RunDirectory.open(run);
-        TrainConfig config = dir.readJson("config.json", TrainConfig.class);
-        TrainedModel model = TrainedModel.load(run);
-        DataSplits splits;
-        Split which;
-        if (data == null) {
-            splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
-            which = Split.valueOf(split.toUpperCase());
-        } else {
-            String classes = String.join(",", model.labels());
-            splits = Splitter.split(DataSource.open(data, false), new SplitPlan(config.seed(), 0, 0, 0, classes));
-            which = Split.TRAIN;
-        }
-        if (!splits.labels().equals(model.labels())) {
-            throw new IllegalArgumentException("the data's classes " + splits.labels() + " differ from the model's "
-                    + model.labels());
-        }
-        DataPipeline pipeline = new DataPipeline(splits, model.input(), model.backbone().normalization(),
-                PipelineOptions.DEFAULT, new DecodeCache(FineTune.cacheDir().resolve("decoded"), 2L << 30));
-        EvaluationReport report = Evaluator.evaluate(model.graph(), pipeline.evaluation(which), model.labels(),
-                data == null ? which.folderName() : data, 3);
-        dir.writeJson("evaluation-" + (data == null ? which.folderName() : "external") + ".json", report);
+        Split which = Split.valueOf(split.toUpperCase());
+        EvaluationReport report = data == null ? RunEvaluation.onSplit(run, which) : RunEvaluation.onData(run, data);
+        RunDirectory.open(run).writeJson("evaluation-" + (data == null ? which.folderName() : "external") + ".json",
+                report);
         spec.commandLine().getOut().print(report.render());
         return 0;
     }

@@ -2,8 +2,6 @@ package dev.thaw.engine.cli;
 
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.Strategy;
-import dev.thaw.zoo.Backbones;
-import dev.thaw.zoo.weights.WeightSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -88,33 +86,22 @@ public final class TrainOptions {
     Path runs;
 
     /**
-     * {@code train}'s strategy when none is given: {@code two-phase} from pretrained weights (the best measured on
-     * ResNet50 with 20 and 100 labels per class, README "Which strategy when?"), {@code full} from random ones,
-     * whose layers would never learn frozen.
-     */
-    static String strategyFor(boolean pretrained) {
-        return pretrained ? "two-phase" : "full";
-    }
-
-    /**
-     * @param defaultStrategy the strategy without {@code --strategy}; null: {@link #strategyFor} the weights
+     * @param defaultStrategy the strategy without {@code --strategy}; null: {@link Strategy#defaultFor} the weights
      */
     public TrainConfig config(DataOptions data, String defaultWeights, String defaultStrategy) {
-        String w = weights == null ? defaultWeights : weights;
-        String s = strategy != null ? strategy
-                : defaultStrategy != null ? defaultStrategy : strategyFor(WeightSource.parse(w).pretrained());
-        return TrainConfig.builder()
+        TrainConfig.Builder b = TrainConfig.builder()
                 .data(data.data).split(data.plan()).strict(data.strict)
                 .model(model).input(input)
-                .weights(w)
-                .strategy(s)
+                .weights(weights == null ? defaultWeights : weights)
+                .strategy(strategy != null ? strategy : defaultStrategy) // null: build() picks it
                 .updater(updater)
-                .lr(lr != null ? lr : Strategy.defaultLearningRate(s, WeightSource.parse(w).pretrained(),
-                        Backbones.get(model)))
                 .schedule(schedule).weightDecay(weightDecay)
                 .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
                 .augment(augment).featureCache(!noFeatureCache).name(name).headWidth(headWidth).dropout(dropout)
-                .batchNorm(batchNorm)
-                .build();
+                .batchNorm(batchNorm);
+        if (lr != null) {
+            b.lr(lr);
+        }
+        return b.build();
     }
 }

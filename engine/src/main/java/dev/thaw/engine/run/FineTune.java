@@ -142,12 +142,15 @@ public final class FineTune {
         Trainer.Result result = trainer.fit(initial, previous);
         long testStart = System.nanoTime();
 
-        Split evalSplit = splits.get(Split.TEST).isEmpty() ? Split.VAL : Split.TEST;
-        EvaluationReport evaluation = Evaluator.evaluate(result.model(), pipeline.evaluation(evalSplit),
-                splits.labels(), evalSplit.folderName(), 3);
+        EvaluationReport evaluation = null;
+        if (!config.skipTest()) {
+            Split evalSplit = RunEvaluation.finalSplit(splits);
+            evaluation = Evaluator.evaluate(result.model(), pipeline.evaluation(evalSplit), splits.labels(),
+                    evalSplit.folderName(), 3);
+            dir.writeJson("evaluation.json", evaluation);
+            out.print(evaluation.render());
+        }
         double testSeconds = (System.nanoTime() - testStart) / 1e9;
-        dir.writeJson("evaluation.json", evaluation);
-        out.print(evaluation.render());
         ThawModelFile.save(result.model(), new ThawModelFile.Info(backbone.name(), shape.toString(), splits.labels(),
                 provenance), dir.model(), false);
         GraphParts parts = new GraphParts(result.model());

@@ -9,7 +9,8 @@ import java.util.List;
  * What a finished run produced.
  *
  * @param directory       the run folder
- * @param evaluation      scores on the test split (validation if there is no test split)
+ * @param evaluation      scores on the test split (validation if there is no test split); null with
+ *                        {@link TrainConfig#skipTest()}
  * @param history         per-epoch metrics
  * @param seconds         wall time of the whole run
  * @param trainSeconds    of which training (featurization, epochs, validation, checkpoints)

@@ -1,7 +1,11 @@
 package dev.thaw.engine.run;
 
 import dev.thaw.engine.data.SplitPlan;
+import dev.thaw.engine.train.Strategy;
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.weights.WeightSource;
 import java.io.Serializable;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
 
 /**
  * Everything that defines a training run, as the user chose it; saved as {@code config.json} in the run directory,
@@ -30,11 +34,16 @@ import java.io.Serializable;
  * @param batchNorm    {@code auto}, {@code frozen} or {@code train}: what BatchNorm layers do while the layers around
  *                     them fine-tune ({@code auto}: frozen for pretrained weights and fewer than 50 training images
  *                     per class, trained otherwise)
+ * @param skipTest     leave out the final scoring on the test split (a sweep's candidates: the sweep scores only its
+ *                     winner, with {@link RunEvaluation#finalScore}); the run then has no {@code evaluation.json}.
+ *                     Left out of the JSON when false, so the config of a run (or sweep) from before it still
+ *                     matches
  */
 public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
                           String updater, double lr, String schedule, double weightDecay, int batch, int epochs,
                           long seed, int patience, String augment, boolean featureCache, String name,
-                          boolean strict, int headWidth, double dropout, String batchNorm)
+                          boolean strict, int headWidth, double dropout, String batchNorm,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean skipTest)
         implements Serializable {
 
     /** Arbiter hands candidates around as serialized copies. */
@@ -67,12 +76,16 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         b.headWidth = headWidth;
         b.dropout = dropout;
         b.batchNorm = batchNorm;
+        b.skipTest = skipTest;
         return b;
     }
 
     /**
-     * Defaults: Fashion-MNIST, smallcnn, random weights, head strategy, Adam 1e-3, 5 epochs, batch 32, BatchNorm
-     * {@code auto}.
+     * Defaults: Fashion-MNIST, smallcnn, random weights, Adam, 5 epochs, batch 32, BatchNorm {@code auto}; without
+     * {@link #strategy} and {@link #lr}, {@link #build()} picks them as {@code train} does: strategy
+     * {@link Strategy#defaultFor} the weights ({@code two-phase} from pretrained ones, {@code full} from random ones),
+     * rate {@link Strategy#defaultLearningRate} for that strategy. They are picked once, at {@code build()}: a
+     * {@link TrainConfig#toBuilder()} copy keeps them even if its weights change.
      */
     public static final class Builder {
         private String data = "fashion-mnist";
@@ -80,9 +93,9 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         private String model = "smallcnn";
         private String input;
         private String weights = "random";
-        private String strategy = "head";
+        private String strategy;
         private String updater = "adam";
-        private double lr = 1e-3;
+        private double lr = Double.NaN;
         private String schedule = "constant";
         private double weightDecay;
         private int batch = 32;
@@ -95,6 +108,7 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         private boolean strict;
         private int headWidth;
         private double dropout;
+        private boolean skipTest;
         private String batchNorm = "auto";
 
         public Builder data(String v) { data = v; return this; }
@@ -118,11 +132,16 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         public Builder headWidth(int v) { headWidth = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder batchNorm(String v) { batchNorm = v; return this; }
+        public Builder skipTest(boolean v) { skipTest = v; return this; }
 
         public TrainConfig build() {
+            boolean pretrained = WeightSource.parse(weights).pretrained();
+            String strategy = this.strategy != null ? this.strategy : Strategy.defaultFor(pretrained);
+            double lr = !Double.isNaN(this.lr) ? this.lr
+                    : Strategy.defaultLearningRate(strategy, pretrained, Backbones.get(model));
             return new TrainConfig(data, split, model, input, weights, strategy, updater, lr, schedule, weightDecay,
                     batch, epochs, seed, patience, augment, featureCache, name, strict, headWidth, dropout,
-                    batchNorm);
+                    batchNorm, skipTest);
         }
     }
 }
