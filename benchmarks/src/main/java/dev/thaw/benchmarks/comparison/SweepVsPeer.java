@@ -52,6 +52,8 @@ public final class SweepVsPeer {
     /** What the peer wrote in this invocation (JSON lines), and Thaw's sweep folder: the report is made from them. */
     private static final String PEER_LOG = "peer-sweep.jsonl";
     private static final String THAW_SWEEP = "thaw-sweep";
+    /** Thaw's whole sweep wall time, kept for {@code --report-only}. */
+    private static final String THAW_WALL = "thaw-sweep-seconds.json";
 
     /** One trained candidate, on either side, and when (seconds into its side's search) it finished. */
     record Candidate(String freeze, double lr, double bestVal, double seconds, double elapsed) {
@@ -82,6 +84,7 @@ public final class SweepVsPeer {
         double lrMin = o.getDouble("--lr-min", 1e-4);
         double lrMax = o.getDouble("--lr-max", 1e-2);
         int lrCount = o.getInt("--lr-count", 3);
+        String kind = o.get("--strategy", "freeze");
         ComparisonPlan plan = new ComparisonPlan(model, o.get("--input", "3x64x64"), DataSource.FASHION_MNIST,
                 List.of(perClass), 1, o.getInt("--source-epochs", 1), epochs, 32, List.of(), null,
                 o.getInt("--val-per-class", 200), List.of());
@@ -97,7 +100,7 @@ public final class SweepVsPeer {
         var split = StrategyComparison.targetSplit(plan, perClass, 1);
         Path indices = writeIndices(Splitter.split(DataSource.open(plan.data(), false), split), out);
 
-        SweepSpec spec = new SweepSpec(freeze, lrMin, lrMax, List.of("freeze"), List.of("adam"), List.of(plan.batch()),
+        SweepSpec spec = new SweepSpec(freeze, lrMin, lrMax, List.of(kind), List.of("adam"), List.of(plan.batch()),
                 List.of(), List.of(), epochs, "grid", lrCount, 0, 0, 1, 0, 1);
         List<String> lrs = spec.gridLearningRates().stream().map(String::valueOf).toList();
         if (!o.has("--report-only")) {
@@ -108,19 +111,24 @@ public final class SweepVsPeer {
                     "--pretrained", peerPretrained.toString(), "--indices", indices.toString(), "--out",
                     out.resolve(PEER_LOG).toString()));
             FolderTree.delete(out.resolve(THAW_SWEEP));
-            Sweep.run(spec, base.toBuilder().weights(pre.weights()).split(split).epochs(epochs).build(),
-                    out.resolve(THAW_SWEEP), new PrintWriter(System.out, true));
+            Sweep.Outcome outcome = Sweep.run(spec, base.toBuilder().weights(pre.weights()).split(split)
+                    .epochs(epochs).build(), out.resolve(THAW_SWEEP), new PrintWriter(System.out, true));
+            JSON.writeValue(out.resolve(THAW_WALL).toFile(), Map.of("seconds", outcome.seconds()));
         }
         Side peer = peer(Files.readAllLines(out.resolve(PEER_LOG)));
-        Side thaw = thaw(new ResultsLog<>(out.resolve(THAW_SWEEP).resolve("results.jsonl"), CandidateRecord.class)
-                .all());
+        List<CandidateRecord> records = new ResultsLog<>(out.resolve(THAW_SWEEP).resolve("results.jsonl"),
+                CandidateRecord.class).all();
+        // a folder from before the sweep's wall time was kept: its candidates back to back
+        Side thaw = thaw(records, Files.exists(out.resolve(THAW_WALL))
+                ? JSON.readTree(out.resolve(THAW_WALL).toFile()).get("seconds").asDouble()
+                : records.stream().mapToDouble(CandidateRecord::seconds).sum());
 
         String command = "mvn -q compile exec:exec@bench -Dbench=comparison.SweepVsPeer -Dbench.args=\""
                 + String.join(" ", java.util.Arrays.stream(args).filter(a -> !a.equals("--report-only")).toList())
                 + "\"" + (o.has("--report-only") ? " (this report rewritten afterwards from its outputs with "
                 + "`--report-only`)" : "");
-        Files.writeString(out.resolve("REPORT.md"), report(out, plan, pre, peer, thaw, freeze, peerFreeze, command,
-                o.get("--note", "")));
+        Files.writeString(out.resolve("REPORT.md"), report(out, plan, pre, peer, thaw, freeze, peerFreeze, kind,
+                command, o.get("--note", "")));
         Charts.savePng(Charts.lines("Time to quality", "wall time (s)", "best validation accuracy so far",
                 timeToQuality(peer, thaw), false), out.resolve("time-to-quality.png"));
         FolderTree.delete(out.resolve("cache"));
@@ -159,10 +167,10 @@ public final class SweepVsPeer {
     }
 
     /**
-     * Thaw's side from its sweep's results log. Its wall time is its candidates' back to back, as the peer's loop
-     * time is (the sweep's own report and export of the best run, a few seconds, are left out on both sides).
+     * Thaw's side from its sweep's results log, and its wall time: the whole {@code Sweep.run}, candidates, the
+     * winner's test scoring, report and export (the peer's is its loop and its winner's test scoring).
      */
-    private static Side thaw(List<CandidateRecord> records) {
+    private static Side thaw(List<CandidateRecord> records, double seconds) {
         List<Candidate> candidates = new ArrayList<>();
         double elapsed = 0;
         for (CandidateRecord r : records) {
@@ -171,12 +179,12 @@ public final class SweepVsPeer {
         }
         Optional<CandidateRecord> best = Sweep.best(records);
         if (best.isEmpty()) {
-            return new Side("Thaw sweep", candidates, elapsed, "none", Double.NaN, Double.NaN);
+            return new Side("Thaw sweep", candidates, seconds, "none", Double.NaN, Double.NaN);
         }
         CandidateRecord b = best.get();
         EvaluationReport test = RunDirectory.open(Path.of(b.runDir())).readJson("evaluation.json",
                 EvaluationReport.class);
-        return new Side("Thaw sweep", candidates, elapsed, b.strategy() + String.format(Locale.ROOT, ", lr %.0e",
+        return new Side("Thaw sweep", candidates, seconds, b.strategy() + String.format(Locale.ROOT, ", lr %.0e",
                 b.lr()), b.score(), test.accuracy());
     }
 
@@ -195,7 +203,8 @@ public final class SweepVsPeer {
     }
 
     private static String report(Path out, ComparisonPlan plan, StrategyComparison.Pretraining pre, Side peer,
-                                 Side thaw, List<String> freeze, List<String> peerFreeze, String command, String note)
+                                 Side thaw, List<String> freeze, List<String> peerFreeze, String kind, String command,
+                                 String note)
             throws IOException {
         StringBuilder sb = new StringBuilder();
         String peerSource = PeerTransfer.pretraining(out).map(l -> String.format(Locale.ROOT, "%.4f",
@@ -207,13 +216,16 @@ public final class SweepVsPeer {
                         + "and %d validation images per class of Fashion-MNIST classes 5-9 (Debian's data), "
                         + "test on its 5,000 test images of 5-9. Each side starts from its own %s pretrained on "
                         + "classes 0-4 for %d epoch(s) by its own code (source test accuracy: Thaw %.4f, PyTorch %s). "
-                        + "Recipes: Thaw's "
-                        + "candidates train a new head at 10x the rate of the layers below it (BatchNorm: `auto`), "
+                        + "Recipes: Thaw's candidates (sweep strategy kind `%s`) %s (BatchNorm: `auto`), "
                         + "the PyTorch loop one rate for everything (frozen stages in eval mode). The PyTorch loop "
                         + "ran first, then Thaw's sweep, one after the other in this invocation.%n%n",
                 String.join(", ", freeze), String.join(", ", peerFreeze), thaw.candidates().size() / freeze.size(),
                 plan.targetEpochs(), plan.batch(), plan.budgets().get(0), plan.valPerClass(), plan.model(),
-                plan.sourceEpochs(), pre.accuracy(), peerSource));
+                plan.sourceEpochs(), pre.accuracy(), peerSource, kind, kind.equals("two-phase")
+                        ? "first train the new head alone on cached features at the rate until validation accuracy "
+                        + "stops improving, then train it at that rate with the layers after the freeze point at a "
+                        + "tenth of it"
+                        : "train a new head at 10x the rate of the layers below it"));
         sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Command: `%s`.%s%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), command,
                 note.isEmpty() ? "" : " " + note));
@@ -228,7 +240,8 @@ public final class SweepVsPeer {
                 thaw.seconds() / peer.seconds(), (thaw.bestVal() - peer.bestVal()) * 100));
         sb.append("![time to quality](time-to-quality.png)\n\n");
         sb.append("Every candidate, in the order Thaw's grid ran them (the peer's loop ran each freeze point's rates "
-                + "in turn); Thaw's time includes scoring the test split, which every Thaw run does:\n\n");
+                + "in turn); each side scores only its winner on the test split, after "
+                + "its candidates (in both wall times):\n\n");
         sb.append("| freeze (Thaw / PyTorch) | lr | PyTorch best val | PyTorch s | Thaw best val | Thaw s |\n"
                 + "|---|---|---|---|---|---|\n");
         for (Candidate t : thaw.candidates()) {
@@ -250,7 +263,7 @@ public final class SweepVsPeer {
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--per-class", "--val-per-class",
-            "--epochs", "--freeze", "--peer-freeze", "--lr-min", "--lr-max", "--lr-count", "--source-epochs", "--out",
+            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--lr-min", "--lr-max", "--lr-count", "--source-epochs", "--out",
             "--peer", "--note");
 
     private static final String HELP = """
@@ -262,6 +275,8 @@ public final class SweepVsPeer {
               --epochs N            epochs per candidate (default 5)
               --freeze LIST         Thaw's freeze points (default res2,res3,res4,res5)
               --peer-freeze LIST    the same points in torchvision's names (default layer1,layer2,layer3,layer4)
+              --strategy KIND       Thaw's sweep strategy kind: freeze (the peer's recipe) or two-phase (each
+                                    candidate's head converged first on cached features) (default freeze)
               --lr-min, --lr-max, --lr-count   the learning-rate grid, log-spaced (default 1e-4, 1e-2, 3)
               --source-epochs N     pretraining epochs on classes 0-4, each side (default 1)
               --out DIR             default benchmarks/results/sweep-vs-peer (pretrained models are reused from it)
