@@ -1,9 +1,8 @@
 package dev.thaw.engine.cli;
 
-import dev.thaw.engine.data.DecodedImages;
-import dev.thaw.engine.data.ImageFiles;
 import dev.thaw.engine.data.SkippedFile;
-import dev.thaw.engine.run.TrainedModel;
+import dev.thaw.engine.run.Prediction;
+import dev.thaw.engine.run.Predictor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +24,6 @@ import picocli.CommandLine.Spec;
                 + "every class's probability. Unusable files are listed on stderr and left out."},
         footer = {"", "Examples:", "  predict runs/pets photo.jpg", "  predict runs/pets ~/inbox --out predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
-
-    private static final int BATCH = 64;
 
     @Spec
     CommandSpec spec;
@@ -47,41 +42,29 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainedModel model = TrainedModel.load(run);
+        Predictor predictor = Predictor.load(run);
         List<SkippedFile> skipped = new ArrayList<>();
-        List<Path> files = ImageFiles.collect(images, skipped);
+        List<Prediction> predictions = predictor.predictAll(images, skipped);
         for (SkippedFile s : skipped) {
             spec.commandLine().getErr().println("skipped " + s);
         }
         StringBuilder csv = new StringBuilder("file,label");
-        for (String label : model.labels()) {
+        for (String label : predictor.labels()) {
             csv.append(',').append(quote("p_" + label));
         }
         csv.append('\n');
-        for (int start = 0; start < files.size(); start += BATCH) {
-            List<Path> batch = files.subList(start, Math.min(files.size(), start + BATCH));
-            DecodedImages decoded = ImageFiles.decode(batch, model.input());
-            float[] pixels = new float[decoded.pixels().length];
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = decoded.pixels()[i] & 0xFF;
+        for (Prediction p : predictions) {
+            csv.append(quote(p.source())).append(',').append(quote(p.label()));
+            for (double probability : p.probabilities()) {
+                csv.append(String.format(Locale.ROOT, ",%.6f", probability));
             }
-            INDArray x = Nd4j.create(pixels, new long[] {batch.size(), model.input().channels(),
-                    model.input().height(), model.input().width()}, 'c');
-            INDArray p = model.graph().outputSingle(model.backbone().normalization().apply(x));
-            for (int i = 0; i < batch.size(); i++) {
-                int best = p.getRow(i).argMax().getInt(0);
-                csv.append(quote(batch.get(i).toString())).append(',').append(quote(model.labels().get(best)));
-                for (int c = 0; c < model.labels().size(); c++) {
-                    csv.append(String.format(Locale.ROOT, ",%.6f", p.getDouble(i, c)));
-                }
-                csv.append('\n');
-            }
+            csv.append('\n');
         }
         if (out == null) {
             spec.commandLine().getOut().print(csv);
         } else {
             Files.writeString(out, csv, StandardCharsets.UTF_8);
-            spec.commandLine().getOut().printf("%d predictions written to %s%n", files.size(), out);
+            spec.commandLine().getOut().printf("%d predictions written to %s%n", predictions.size(), out);
         }
         return 0;
     }

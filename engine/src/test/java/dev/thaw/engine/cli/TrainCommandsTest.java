@@ -3,6 +3,8 @@ package dev.thaw.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.engine.run.Prediction;
+import dev.thaw.engine.run.Predictor;
 import dev.thaw.engine.train.Strategy;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -95,6 +97,20 @@ class TrainCommandsTest {
         }
         assertEquals(1.0, sum, 1e-4);
         Files.delete(data.resolve("dark/notes.txt"));
+
+        // The same from Java: an in-memory image reads exactly as its file does, and the CLI's rows are the API's
+        Predictor predictor = Predictor.load(run);
+        Path image = data.resolve("dark/3.png");
+        Prediction fromFile = predictor.predict(image);
+        Prediction fromMemory = predictor.predict(ImageIO.read(image.toFile()));
+        assertEquals(fromFile.label(), fromMemory.label());
+        for (int c = 0; c < 2; c++) {
+            assertEquals(fromFile.probabilities().get(c), fromMemory.probabilities().get(c), 1e-6);
+        }
+        List<Prediction> all = predictor.predictAll(data.resolve("dark"), new ArrayList<>());
+        assertEquals(24, all.size());
+        String row3 = rows.stream().filter(r -> r.startsWith(image.toString() + ",")).findFirst().orElseThrow();
+        assertEquals(row3.split(",")[1], fromFile.label());
     }
 
     @Test
