@@ -71,6 +71,16 @@ public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<St
         }
     }
 
+    /**
+     * The common sweep: every freeze point × {@code lrCount} learning rates log-spaced from {@code lrMin} to
+     * {@code lrMax}, {@code epochs} each, strategy kind {@code freeze}, Adam, batch 32, no halving. Vary the rest
+     * through the constructor (or a sweep file, {@link #read}).
+     */
+    public static SweepSpec grid(List<String> freeze, double lrMin, double lrMax, int lrCount, int epochs) {
+        return new SweepSpec(freeze, lrMin, lrMax, null, null, null, null, null, epochs, "grid", lrCount, 0, 0, 1, 0,
+                1);
+    }
+
     /** The learning rates a grid search tries: {@code gridLrCount} of them, evenly spaced in log space. */
     public List<Double> gridLearningRates() {
         return TrainConfigSpace.logGrid(lrMin, lrMax, Math.max(1, gridLrCount));

@@ -54,8 +54,7 @@ class SweepTest {
     }
 
     static SweepSpec grid(List<String> freeze, double lrMin, double lrMax, int lrCount, int epochs) {
-        return new SweepSpec(freeze, lrMin, lrMax, null, null, null, null, null, epochs, "grid", lrCount, 0, 0, 7, 0,
-                1);
+        return SweepSpec.grid(freeze, lrMin, lrMax, lrCount, epochs);
     }
 
     private static String run(SweepSpec spec, TrainConfig base, Path sweepDir) {

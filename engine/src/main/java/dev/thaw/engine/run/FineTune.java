@@ -24,6 +24,7 @@ import dev.thaw.engine.train.ProgressPrinter;
 import dev.thaw.engine.train.Strategy;
 import dev.thaw.engine.train.TrainSettings;
 import dev.thaw.engine.train.Trainer;
+import dev.thaw.engine.train.TrainingListener;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.GraphParts;
@@ -34,6 +35,7 @@ import dev.thaw.zoo.weights.WeightSource;
 import java.io.PrintWriter;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +55,25 @@ public final class FineTune {
     private FineTune() {
     }
 
-    /** Trains a new run under {@code runs}. */
+    /** Trains a new run under {@code runs}, printing progress to {@code out} as {@code train} does. */
     public static RunResult run(TrainConfig config, Path runs, PrintWriter out) {
+        return run(config, runs, out, List.of());
+    }
+
+    /**
+     * Trains a new run under {@code runs}, printing progress to {@code out} and also telling {@code listeners}
+     * (phases, minibatch losses, each epoch's metrics) as it goes.
+     */
+    public static RunResult run(TrainConfig config, Path runs, PrintWriter out, List<TrainingListener> listeners) {
         RunDirectory dir = RunDirectory.create(runs, config.name());
         dir.writeJson("config.json", config);
-        return execute(config, dir, out);
+        return execute(config, dir, out, listeners);
     }
 
     /** Continues a killed run from its last checkpoint, with the configuration it was started with. */
     public static RunResult resume(Path runDir, PrintWriter out) {
         RunDirectory dir = RunDirectory.open(runDir);
-        return execute(dir.readJson("config.json", TrainConfig.class), dir, out);
+        return execute(dir.readJson("config.json", TrainConfig.class), dir, out, List.of());
     }
 
     /**
@@ -74,10 +84,11 @@ public final class FineTune {
         RunDirectory dir = RunDirectory.open(runDir);
         TrainConfig config = dir.readJson("config.json", TrainConfig.class).toBuilder().epochs(epochs).build();
         dir.writeJson("config.json", config);
-        return execute(config, dir, out);
+        return execute(config, dir, out, List.of());
     }
 
-    private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out) {
+    private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out,
+                                     List<TrainingListener> listeners) {
         long start = System.nanoTime();
         Backbone backbone = Backbones.get(config.model());
         InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
@@ -136,8 +147,10 @@ public final class FineTune {
                 ? "batchnorm: frozen (inference mode, pretrained statistics kept; --batchnorm train trains it)"
                 : "batchnorm: train (batch statistics, running statistics updated; --batchnorm frozen keeps the "
                 + "pretrained ones)");
-        Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints,
-                List.of(new ProgressPrinter(out, totalEpochs), new MetricsCsv(dir.metrics())));
+        List<TrainingListener> all = new ArrayList<>(List.of(new ProgressPrinter(out, totalEpochs),
+                new MetricsCsv(dir.metrics())));
+        all.addAll(listeners);
+        Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints, all);
         long trainStart = System.nanoTime();
         Trainer.Result result = trainer.fit(initial, previous);
         long testStart = System.nanoTime();
