@@ -1,5 +1,6 @@
 package dev.thaw.engine.data;
 
+import dev.thaw.zoo.AtomicFile;
 import dev.thaw.zoo.InputShape;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,17 +116,15 @@ public final class DecodeCache {
         }
     }
 
-    /** Writes beside the final name and moves into place, so a crash never leaves a half-written entry. */
+    /** Atomically ({@link AtomicFile}): a crash never leaves a half-written entry, a full disk no partial one. */
     private void writeDisk(String key, DecodedImages images) {
         try {
-            Files.createDirectories(directory);
-            Path tmp = Files.createTempFile(directory, key, ".part");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
-                    1 << 16))) {
-                images.write(out);
-            }
-            Files.move(tmp, directory.resolve(key + ".bin"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(directory.resolve(key + ".bin"), tmp -> {
+                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+                        1 << 16))) {
+                    images.write(out);
+                }
+            });
         } catch (IOException e) {
             LOG.warn("cannot write decode cache to {} ({}); continuing without it", directory, e.getMessage());
         }

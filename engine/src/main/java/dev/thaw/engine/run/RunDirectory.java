@@ -1,11 +1,11 @@
 package dev.thaw.engine.run;
 
+import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -79,9 +79,7 @@ public final class RunDirectory {
 
     public void writeJson(String file, Object value) {
         try {
-            Path tmp = dir.resolve(file + ".part");
-            JSON.writeValue(tmp.toFile(), value);
-            Files.move(tmp, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(dir.resolve(file), tmp -> JSON.writeValue(tmp.toFile(), value));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(file), e);
         }

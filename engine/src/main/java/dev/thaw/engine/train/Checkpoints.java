@@ -1,5 +1,6 @@
 package dev.thaw.engine.train;
 
+import dev.thaw.zoo.AtomicFile;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -161,10 +162,7 @@ public final class Checkpoints {
 
     private void write(ComputationGraph graph, Path target, boolean updater) {
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
-            writeStored(graph, tmp, updater);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(target, tmp -> writeStored(graph, tmp, updater));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         }
@@ -191,9 +189,7 @@ public final class Checkpoints {
 
     private void copy(Path from, Path to) {
         try {
-            Path tmp = Files.createTempFile(dir, to.getFileName().toString(), ".part");
-            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(to, tmp -> Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write checkpoint " + to + ": " + e.getMessage(), e);
         }
@@ -201,10 +197,7 @@ public final class Checkpoints {
 
     private void writeState(State state) {
         try {
-            Path tmp = Files.createTempFile(dir, "state", ".part");
-            JSON.writeValue(tmp.toFile(), state);
-            Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(dir.resolve("state.json"), tmp -> JSON.writeValue(tmp.toFile(), state));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write checkpoint state in " + dir + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,9 @@
 package dev.thaw.engine.train;
 
+import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,11 +132,8 @@ public final class FeatureCache {
 
     private static void save(DataSet all, Path file) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".part");
-            all.save(tmp.toFile());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            AtomicFile.write(file, tmp -> all.save(tmp.toFile()));
+        } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write feature cache {} ({}); continuing without it", file, e.getMessage());
         }
     }

@@ -1,10 +1,10 @@
 package dev.thaw.zoo.weights;
 
+import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,12 +50,10 @@ public final class ThawModelFile {
 
     public static void save(ComputationGraph graph, Info info, Path file, boolean saveUpdater) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-            ModelSerializer.writeModel(graph, tmp.toFile(), saveUpdater);
-            ModelSerializer.addObjectToFile(tmp.toFile(), INFO_KEY, JSON.writeValueAsString(info));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, tmp -> {
+                ModelSerializer.writeModel(graph, tmp.toFile(), saveUpdater);
+                ModelSerializer.addObjectToFile(tmp.toFile(), INFO_KEY, JSON.writeValueAsString(info));
+            });
         } catch (IOException e) {
             throw new WeightsException("cannot save model to " + file + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,72 @@
+package dev.thaw.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A failed write leaves the previous file and no partial one; a full disk is named with the space it needs. */
+class AtomicFileTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> names() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aWriteReplacesTheFileWhole() throws IOException {
+        Path target = dir.resolve("model.zip");
+        AtomicFile.write(target, tmp -> Files.writeString(tmp, "first"));
+        AtomicFile.write(target, tmp -> Files.writeString(tmp, "second"));
+        assertEquals("second", Files.readString(target));
+        assertEquals(List.of("model.zip"), names());
+    }
+
+    @Test
+    void aFullDiskRemovesThePartialFileKeepsThePreviousOneAndSaysWhatItNeeds() throws IOException {
+        Path target = dir.resolve("last.zip");
+        Files.write(target, new byte[5_000_000]);
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(target, tmp -> {
+            Files.write(tmp, new byte[3_000_000]); // the disk fills 3 MB into a 5 MB checkpoint
+            throw new IOException("No space left on device");
+        }));
+        assertEquals(List.of("last.zip"), names(), "no .part file left to keep the disk full");
+        assertEquals(5_000_000, Files.size(target), "the last good checkpoint is kept");
+        assertTrue(e.getMessage().startsWith("No space left on device writing " + target
+                + ": it needs at least 5.0 MB (3.0 MB written before the disk filled, now removed)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("free space in " + dir + " or write elsewhere"), e.getMessage());
+    }
+
+    @Test
+    void aFullDiskReportedUncheckedByTheWriterIsRecognizedToo() {
+        UncheckedIOException wrapped = new UncheckedIOException(new IOException("write failed: No space left on device"));
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(dir.resolve("f.bin"), tmp -> {
+            throw wrapped;
+        }));
+        assertSame(wrapped, e.getCause());
+        assertTrue(AtomicFile.isDiskFull(e));
+    }
+
+    @Test
+    void anyOtherFailureIsRethrownAsItIsAndLeavesNothing() throws IOException {
+        IllegalStateException bug = new IllegalStateException("bad graph");
+        assertSame(bug, assertThrows(IllegalStateException.class, () -> AtomicFile.write(dir.resolve("m.zip"),
+                tmp -> {
+                    Files.writeString(tmp, "half");
+                    throw bug;
+                })));
+        assertEquals(List.of(), names());
+    }
+}
