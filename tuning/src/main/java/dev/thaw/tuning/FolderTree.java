@@ -1,5 +1,6 @@
 package dev.thaw.tuning;
 
+import dev.thaw.engine.run.FolderLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +28,18 @@ public final class FolderTree {
         }
     }
 
-    /** Copies {@code from} to {@code to}, leaving out the files inside folders named {@code skipFolder}. */
+    /**
+     * Copies {@code from} to {@code to}, leaving out the files inside folders named {@code skipFolder} and the
+     * run's {@link FolderLock#FILE} (the copy is nobody's to lock).
+     */
     public static void copy(Path from, Path to, String skipFolder) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
-                } else if (!p.getParent().getFileName().toString().equals(skipFolder)) {
+                } else if (!p.getParent().getFileName().toString().equals(skipFolder)
+                        && !p.getFileName().toString().equals(FolderLock.FILE)) {
                     Files.copy(p, target);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.thaw.tuning;
 
 import dev.thaw.engine.eval.EvaluationReport;
+import dev.thaw.engine.run.FolderLock;
 import dev.thaw.engine.run.RunEvaluation;
 import dev.thaw.engine.run.TrainConfig;
 import java.io.IOException;
@@ -58,6 +59,12 @@ public final class Sweep {
 
     /** Runs (or resumes) the sweep in {@code dir}, then writes the report and exports the best run. */
     public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
+        try (FolderLock lock = FolderLock.acquire(dir, "sweep")) { // one process per sweep folder
+            return search(spec, base, dir, out);
+        }
+    }
+
+    private static Outcome search(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
         long start = System.nanoTime();
         checkDefinition(new Definition(spec, base), dir);
         ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);

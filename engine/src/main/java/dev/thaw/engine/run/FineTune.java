@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The one-call path: a {@link TrainConfig} in, a trained, evaluated and saved run out. It is a short sequence of
@@ -66,14 +67,16 @@ public final class FineTune {
      */
     public static RunResult run(TrainConfig config, Path runs, PrintWriter out, List<TrainingListener> listeners) {
         RunDirectory dir = RunDirectory.create(runs, config.name());
-        dir.writeJson("config.json", config);
-        return execute(config, dir, out, listeners);
+        return locked(dir, () -> {
+            dir.writeJson("config.json", config);
+            return execute(config, dir, out, listeners);
+        });
     }
 
     /** Continues a killed run from its last checkpoint, with the configuration it was started with. */
     public static RunResult resume(Path runDir, PrintWriter out) {
         RunDirectory dir = RunDirectory.open(runDir);
-        return execute(dir.readJson("config.json", TrainConfig.class), dir, out, List.of());
+        return locked(dir, () -> execute(dir.readJson("config.json", TrainConfig.class), dir, out, List.of()));
     }
 
     /**
@@ -82,9 +85,18 @@ public final class FineTune {
      */
     public static RunResult extend(Path runDir, int epochs, PrintWriter out) {
         RunDirectory dir = RunDirectory.open(runDir);
-        TrainConfig config = dir.readJson("config.json", TrainConfig.class).toBuilder().epochs(epochs).build();
-        dir.writeJson("config.json", config);
-        return execute(config, dir, out, List.of());
+        return locked(dir, () -> {
+            TrainConfig config = dir.readJson("config.json", TrainConfig.class).toBuilder().epochs(epochs).build();
+            dir.writeJson("config.json", config);
+            return execute(config, dir, out, List.of());
+        });
+    }
+
+    /** Trains with the run folder to itself: a second process resuming the same run is refused. */
+    private static RunResult locked(RunDirectory dir, Supplier<RunResult> training) {
+        try (FolderLock lock = FolderLock.acquire(dir.path(), "run")) {
+            return training.get();
+        }
     }
 
     private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out,
