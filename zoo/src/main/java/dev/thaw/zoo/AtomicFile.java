@@ -63,6 +63,7 @@ public final class AtomicFile {
         return false;
     }
 
+    /** The message names the folder, not the file: whoever wraps it names the file (checkpoint, model, …). */
     private static String diskFull(Path target, Path dir, long written) {
         // the previous version is the best guess of the new one's size; at least what was written before it failed
         long needed = Math.max(written, sizeOf(target));
@@ -73,9 +74,9 @@ public final class AtomicFile {
         } catch (IOException ignored) {
             // the message can do without it
         }
-        return String.format(Locale.ROOT, "No space left on device writing %s: it needs at least %s (%s written before "
-                        + "the disk filled, now removed)%s; free space in %s or write elsewhere", target,
-                megabytes(needed), megabytes(written), free < 0 ? "" : ", " + megabytes(free) + " free", dir);
+        return String.format(Locale.ROOT, "No space left on device: the file needs at least %s (%s written before "
+                        + "the disk filled, since removed%s) in %s: free some space there or write elsewhere",
+                megabytes(needed), megabytes(written), free < 0 ? "" : "; " + megabytes(free) + " free now", dir);
     }
 
     private static long sizeOf(Path file) {

@@ -44,9 +44,10 @@ class AtomicFileTest {
         }));
         assertEquals(List.of("last.zip"), names(), "no .part file left to keep the disk full");
         assertEquals(5_000_000, Files.size(target), "the last good checkpoint is kept");
-        assertTrue(e.getMessage().startsWith("No space left on device writing " + target
-                + ": it needs at least 5.0 MB (3.0 MB written before the disk filled, now removed)"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("free space in " + dir + " or write elsewhere"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("No space left on device: the file needs at least 5.0 MB (3.0 MB "
+                + "written before the disk filled, since removed; "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" free now) in " + dir + ": free some space there or write elsewhere"),
+                e.getMessage());
     }
 
     @Test

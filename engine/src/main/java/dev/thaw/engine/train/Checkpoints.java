@@ -4,6 +4,7 @@ import dev.thaw.zoo.AtomicFile;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +171,11 @@ public final class Checkpoints {
 
     /** What {@link ModelSerializer#writeModel} writes, with the same entry names, but stored, not deflated. */
     private static void writeStored(ComputationGraph graph, Path file, boolean updater) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
+        // the file stream is a resource of its own: when the disk fills, the zip's close (finishing the archive)
+        // fails again, and JDK 17's DeflaterOutputStream then skips closing what it wraps, which would hold the
+        // deleted file's space until a GC
+        try (OutputStream raw = Files.newOutputStream(file);
+             ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 20))) {
             zip.setLevel(Deflater.NO_COMPRESSION);
             zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
             zip.write(graph.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8));
