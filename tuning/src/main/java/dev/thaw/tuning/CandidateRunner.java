@@ -4,6 +4,8 @@ import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.RunResult;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.EpochMetrics;
+import dev.thaw.engine.train.StopSignal;
+import dev.thaw.engine.train.TrainingStoppedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -41,6 +43,9 @@ final class CandidateRunner {
             skipped++;
             return done.get();
         }
+        StopSignal.requested().ifPresent(signal -> {
+            throw new TrainingStoppedException(signal, 0, "sweep stopped by " + signal);
+        });
         String name = String.format("c%03d", index);
         Path runDir = candidates.resolve(name);
         long start = System.nanoTime();
@@ -56,6 +61,11 @@ final class CandidateRunner {
             List<Double> scores = r.history().stream().map(EpochMetrics::valAccuracy).toList();
             record = CandidateRecord.of(index, rung, config, "", scores, seconds(start), r.featuresComputed(),
                     r.featuresReused(), runDir.toString());
+        } catch (TrainingStoppedException e) {
+            // not a result: left out of the log, the candidate continues from its checkpoint when the sweep resumes
+            out.printf("  c%03d rung %d  interrupted (%s)%n", index, rung, e.signal());
+            out.flush();
+            throw e;
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             record = CandidateRecord.of(index, rung, config, reason, List.of(), seconds(start), 0, 0,

@@ -4,6 +4,8 @@ import dev.thaw.engine.eval.EvaluationReport;
 import dev.thaw.engine.run.FolderLock;
 import dev.thaw.engine.run.RunEvaluation;
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.StopSignal;
+import dev.thaw.engine.train.TrainingStoppedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -106,6 +108,11 @@ public final class Sweep {
                     .terminationConditions(stop).rngSeed(spec.seed()).build();
             new LocalOptimizationRunner(1, config, new ThawTaskCreator(runner)).execute();
         }
+        // Arbiter's runner records a task's exception and goes on to the next candidate; each refuses to start
+        StopSignal.requested().ifPresent(signal -> {
+            throw new TrainingStoppedException(signal, 0, "sweep " + dir + " stopped by " + signal + " ("
+                    + log.all().size() + " candidate runs recorded): re-run the same command to resume it");
+        });
         List<CandidateRecord> records = log.all();
         Optional<CandidateRecord> best = best(records);
         SweepReport.write(dir, records, best);

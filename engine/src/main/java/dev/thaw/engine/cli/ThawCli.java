@@ -1,6 +1,8 @@
 package dev.thaw.engine.cli;
 
 import dev.thaw.engine.run.Provenance;
+import dev.thaw.engine.train.StopSignal;
+import dev.thaw.engine.train.TrainingStoppedException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -22,7 +24,9 @@ public final class ThawCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter err = new PrintWriter(System.err, true);
+        StopSignal.install(err); // Ctrl-C / SIGTERM: stop with every finished epoch saved
+        System.exit(run(args, new PrintWriter(System.out, true), err));
     }
 
     /** Runs one command line; returns the exit code. Output goes to {@code out}, errors to {@code err}. */
@@ -41,7 +45,7 @@ public final class ThawCli implements Runnable {
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return 1;
+            return e instanceof TrainingStoppedException stopped ? stopped.exitCode() : 1;
         });
         int code = cli.execute(args);
         out.flush();

@@ -23,7 +23,9 @@ import dev.thaw.engine.train.Phase;
 import dev.thaw.engine.train.ProgressPrinter;
 import dev.thaw.engine.train.Strategy;
 import dev.thaw.engine.train.TrainSettings;
+import dev.thaw.engine.train.StopSignal;
 import dev.thaw.engine.train.Trainer;
+import dev.thaw.engine.train.TrainingStoppedException;
 import dev.thaw.engine.train.TrainingListener;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
@@ -92,10 +94,16 @@ public final class FineTune {
         });
     }
 
-    /** Trains with the run folder to itself: a second process resuming the same run is refused. */
+    /**
+     * Trains with the run folder to itself (a second process resuming the same run is refused); a stop request
+     * ({@link StopSignal}) ends it with how to resume.
+     */
     private static RunResult locked(RunDirectory dir, Supplier<RunResult> training) {
         try (FolderLock lock = FolderLock.acquire(dir.path(), "run")) {
             return training.get();
+        } catch (TrainingStoppedException e) {
+            throw new TrainingStoppedException(e.signal(), e.completedEpochs(), e.getMessage() + "; resume with: "
+                    + "thaw train --resume " + dir.path());
         }
     }
 

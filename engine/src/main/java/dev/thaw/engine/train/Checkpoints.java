@@ -65,7 +65,8 @@ public final class Checkpoints {
         this(dir, TRAINING_PER_WRITE);
     }
 
-    private Checkpoints(Path dir, double trainingPerWrite) {
+    /** Checkpoints written once {@code trainingPerWrite} times a write's cost has trained since the last one. */
+    Checkpoints(Path dir, double trainingPerWrite) {
         this.dir = dir;
         this.trainingPerWrite = trainingPerWrite;
     }
@@ -124,6 +125,11 @@ public final class Checkpoints {
         pending = null;
         unsavedSeconds = 0;
         writeSeconds = (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Whether a finished epoch waits to be written ({@link #flush} writes it). */
+    boolean holdsBack() {
+        return pending != null;
     }
 
     /** Epochs the checkpoint on disk holds (0 when there is none). */

@@ -134,6 +134,7 @@ public final class Trainer {
                     lossSum += checkLoss(head.score(), epoch, batches);
                     images += b.numExamples();
                     notifyBatch(epoch, batches++, minibatches.size(), head.score(), b.numExamples());
+                    stopIfNothingIsLost(state);
                 }
                 copyLayers(head, training);
             } else {
@@ -146,6 +147,7 @@ public final class Trainer {
                     lossSum += checkLoss(training.score(), epoch, batches);
                     images += b.numExamples();
                     notifyBatch(epoch, batches++, batchesPerEpoch, training.score(), b.numExamples());
+                    stopIfNothingIsLost(state);
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -160,6 +162,10 @@ public final class Trainer {
             state = advance(state, metrics, training);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(metrics);
+            }
+            if (StopSignal.requested().isPresent()) {
+                flush(training); // the epochs the paced checkpoints held back
+                throw stopped(state);
             }
             if (phase.untilConverged()) {
                 ComputationGraph head = featurized ? helper.unfrozenGraph() : null;
@@ -240,6 +246,24 @@ public final class Trainer {
             checkpoints.epochEnded(training, next, better, m.seconds());
         }
         return next;
+    }
+
+    /**
+     * On a stop request mid-epoch: abandon the epoch when every finished one is already on disk (nothing is lost),
+     * else let it finish — it is short, as checkpoints are held back only while epochs are cheap — and stop after
+     * it, once the checkpoint holds it.
+     */
+    private void stopIfNothingIsLost(Checkpoints.State state) {
+        if (StopSignal.requested().isPresent() && (checkpoints == null || !checkpoints.holdsBack())) {
+            throw stopped(state);
+        }
+    }
+
+    private TrainingStoppedException stopped(Checkpoints.State state) {
+        String signal = StopSignal.requested().orElse("a request");
+        return new TrainingStoppedException(signal, state.completedEpochs(), "stopped by " + signal + " with "
+                + state.completedEpochs() + " finished epoch(s) in the checkpoint"
+                + (checkpoints == null ? " (none: this run keeps no checkpoints)" : ""));
     }
 
     private void flush(ComputationGraph training) {

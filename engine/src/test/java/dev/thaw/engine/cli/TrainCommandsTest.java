@@ -8,8 +8,10 @@ import dev.thaw.engine.run.Predictor;
 import dev.thaw.engine.train.Strategy;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /** The training commands end to end through the CLI, on a tiny folder of PNGs: train, evaluate, predict, resume. */
 class TrainCommandsTest {
@@ -209,6 +212,40 @@ class TrainCommandsTest {
         CliRun fullRandom = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
                 "--strategy", "full", "--runs", dir.resolve("runs-warn").toString());
         assertTrue(!fullRandom.out().contains("will never learn"), fullRandom.out());
+    }
+
+    /** SIGTERM to a real `thaw train`: exit 143, every finished epoch in its checkpoint, the resume command shown. */
+    @Test
+    void sigtermStopsTrainWithItsFinishedEpochsSavedAndTheResumeCommand() throws Exception {
+        Path runs = dir.resolve("runs-stop");
+        Process train = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
+                System.getProperty("user.home") + "/.javacpp/cache"), "-Dthaw.cache.dir=" + dir.resolve("cache"),
+                "-cp", System.getProperty("java.class.path"), ThawCli.class.getName(), "train", "--data",
+                data.toString(), "--input", "1x28x28", "--strategy", "full", "--epochs", "500", "--runs",
+                runs.toString(), "--name", "s").redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(train.getInputStream()))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith("epoch 3/500")) {
+                    train.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+                }
+            }
+        } finally {
+            train.destroyForcibly();
+        }
+        assertTrue(train.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(143, train.exitValue(), output.toString());
+        assertTrue(output.toString().contains("SIGTERM: stopping once the checkpoint holds every finished epoch"),
+                output.toString());
+        assertTrue(output.toString().contains("finished epoch(s) in the checkpoint; resume with: thaw train --resume "
+                + runs.resolve("s")), output.toString());
+        int printed = (int) output.toString().lines().filter(l -> l.startsWith("epoch ")).count();
+        int saved = new ObjectMapper().readTree(runs.resolve("s/checkpoint/state.json").toFile())
+                .get("completedEpochs").asInt();
+        assertEquals(printed, saved, "every epoch it finished is in the checkpoint: " + output);
+        assertTrue(saved >= 3 && saved < 500, "stopped early, at " + saved);
     }
 
     /** A default that cannot learn (a frozen random body) is never chosen; pretrained weights get the measured best. */
