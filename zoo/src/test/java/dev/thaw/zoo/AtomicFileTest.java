@@ -25,6 +25,40 @@ class AtomicFileTest {
         }
     }
 
+    /** The other process of {@link #anotherProcessRewritingAnEntryIsNeverSeenHalfWritten}: rewrites it 300 times. */
+    public static void main(String[] args) throws IOException {
+        Path target = Path.of(args[0]);
+        for (int version = 1; version <= 300; version++) {
+            byte[] content = new byte[1 << 20];
+            java.util.Arrays.fill(content, (byte) version);
+            AtomicFile.write(target, tmp -> Files.write(tmp, content));
+        }
+    }
+
+    @Test
+    void anotherProcessRewritingAnEntryIsNeverSeenHalfWritten() throws Exception {
+        Path target = dir.resolve("features-v2-shared.bin");
+        AtomicFile.write(target, tmp -> Files.write(tmp, new byte[1 << 20]));
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AtomicFileTest.class.getName(), target.toString())
+                .inheritIO().start();
+        int reads = 0;
+        java.util.Set<Byte> versions = new java.util.HashSet<>();
+        while (writer.isAlive() || reads == 0) {
+            byte[] read = Files.readAllBytes(target);
+            assertEquals(1 << 20, read.length, "a whole entry");
+            for (byte b : read) {
+                assertEquals(read[0], b, "one version throughout, never a mix");
+            }
+            versions.add(read[0]);
+            reads++;
+        }
+        assertEquals(0, writer.waitFor());
+        assertEquals((byte) 300, Files.readAllBytes(target)[0]);
+        assertTrue(versions.size() > 1, "saw the writer's versions change: " + versions.size() + " in " + reads);
+        assertEquals(List.of("features-v2-shared.bin"), names());
+    }
+
     @Test
     void aWriteReplacesTheFileWhole() throws IOException {
         Path target = dir.resolve("model.zip");

@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "thaw", mixinStandardHelpOptions = true, versionProvider = ThawCli.Versions.class,
         description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",
-        subcommands = {DemoCommand.class, TrainCommand.class, PretrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                FeaturizeCommand.class, InspectCommand.class, ScanCommand.class, ImportCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, PretrainCommand.class, EvaluateCommand.class,
+                PredictCommand.class, FeaturizeCommand.class, InspectCommand.class, ScanCommand.class,
+                ImportCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
 public final class ThawCli implements Runnable {
 
     @CommandLine.Spec

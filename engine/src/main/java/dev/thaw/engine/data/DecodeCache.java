@@ -25,13 +25,18 @@ import org.slf4j.LoggerFactory;
  * <p>Entries are keyed by the dataset fingerprint (file paths, sizes, modification times), the exact item list and
  * the input shape: a changed file, another split or another size is a different key, never a stale hit. Memory is
  * bounded: entries beyond the budget are evicted oldest-first, and a request larger than the whole budget is not
- * cached at all ({@link #fits}); the pipeline then streams and decodes every epoch instead.
+ * cached at all ({@link #fits}); the pipeline then streams and decodes every epoch instead. On disk the entries
+ * form a {@link CacheDirectory}: capped, least recently used out first.
  */
 public final class DecodeCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecodeCache.class);
 
+    /** Entry names on disk: the format's version, then the key. */
+    static final String PREFIX = "decoded-v1-";
+
     private final Path directory;
+    private final CacheDirectory disk;
     private final long maxBytes;
     private final Map<String, DecodedImages> memory = new LinkedHashMap<>(16, 0.75f, true);
     private long bytesInMemory;
@@ -46,6 +51,12 @@ public final class DecodeCache {
     public DecodeCache(Path directory, long maxBytes) {
         this.directory = directory;
         this.maxBytes = maxBytes;
+        this.disk = directory == null ? null : disk(directory);
+    }
+
+    /** The on-disk cache in {@code directory}, for listing and pruning ({@code thaw cache}). */
+    public static CacheDirectory disk(Path directory) {
+        return new CacheDirectory(directory, PREFIX, CacheDirectory.configuredMaxBytes());
     }
 
     /** Whether {@code count} images of {@code shape} fit the memory budget. */
@@ -104,12 +115,14 @@ public final class DecodeCache {
     }
 
     private DecodedImages readDisk(String key) {
-        Path file = directory.resolve(key + ".bin");
+        Path file = file(key);
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            return DecodedImages.read(in);
+            DecodedImages images = DecodedImages.read(in);
+            disk.used(file);
+            return images;
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable decode cache entry {} ({}); decoding again", file, e.getMessage());
             return null;
@@ -119,15 +132,20 @@ public final class DecodeCache {
     /** Atomically ({@link AtomicFile}): a crash never leaves a half-written entry, a full disk no partial one. */
     private void writeDisk(String key, DecodedImages images) {
         try {
-            AtomicFile.write(directory.resolve(key + ".bin"), tmp -> {
+            AtomicFile.write(file(key), tmp -> {
                 try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
                         1 << 16))) {
                     images.write(out);
                 }
             });
+            disk.written(file(key));
         } catch (IOException e) {
             LOG.warn("cannot write decode cache to {} ({}); continuing without it", directory, e.getMessage());
         }
+    }
+
+    private Path file(String key) {
+        return directory.resolve(PREFIX + key + ".bin");
     }
 
     static String key(Dataset dataset, List<Item> items, InputShape shape) {

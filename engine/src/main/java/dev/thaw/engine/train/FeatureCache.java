@@ -1,18 +1,19 @@
 package dev.thaw.engine.train;
 
+import dev.thaw.engine.data.CacheDirectory;
+import dev.thaw.engine.data.DataPipeline;
+import dev.thaw.engine.data.DataSplits;
+import dev.thaw.engine.data.EpochOrder;
+import dev.thaw.engine.data.Sha256;
+import dev.thaw.engine.data.Split;
 import dev.thaw.zoo.AtomicFile;
+import dev.thaw.zoo.FreezePoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.thaw.engine.data.DataPipeline;
-import dev.thaw.engine.data.DataSplits;
-import dev.thaw.engine.data.EpochOrder;
-import dev.thaw.engine.data.Sha256;
-import dev.thaw.engine.data.Split;
-import dev.thaw.zoo.FreezePoint;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
@@ -55,7 +56,7 @@ public final class FeatureCache {
         }
 
         String fileName() {
-            return "features-" + FORMAT + "-" + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_")
+            return PREFIX + backbone + "-" + freezeVertex.replaceAll("[^A-Za-z0-9_-]", "_")
                     + "-" + Sha256.hex(toString(), 20) + ".bin";
         }
     }
@@ -65,14 +66,23 @@ public final class FeatureCache {
      * splits with many batches hold labels that the prefetching pipeline had overwritten.
      */
     private static final String FORMAT = "v2";
+    /** Entry names start with this (then the backbone, the vertex and a hash of the key). */
+    public static final String PREFIX = "features-" + FORMAT + "-";
 
     private final Path directory;
+    private final CacheDirectory disk;
     private final AtomicInteger computed = new AtomicInteger();
     private final AtomicInteger hits = new AtomicInteger();
 
     /** @param directory where feature files are kept; null keeps nothing between calls */
     public FeatureCache(Path directory) {
         this.directory = directory;
+        this.disk = directory == null ? null : disk(directory);
+    }
+
+    /** The on-disk cache in {@code directory}, for listing and pruning ({@code thaw cache}). */
+    public static CacheDirectory disk(Path directory) {
+        return new CacheDirectory(directory, PREFIX, CacheDirectory.configuredMaxBytes());
     }
 
     /**
@@ -86,6 +96,7 @@ public final class FeatureCache {
                 DataSet all = new DataSet();
                 all.load(file.toFile());
                 hits.incrementAndGet();
+                disk.used(file);
                 LOG.info("feature cache hit: {} ({} examples)", file.getFileName(), all.numExamples());
                 return List.of(all);
             } catch (RuntimeException e) {
@@ -107,6 +118,7 @@ public final class FeatureCache {
                 (System.nanoTime() - start) / 1_000_000);
         if (file != null) {
             save(all, file);
+            disk.written(file);
         }
         return List.of(all);
     }
