@@ -68,12 +68,16 @@ final class CacheCommand implements Callable<Integer> {
         }
         out.printf("cache %s (each kind capped at %s: -Dthaw.cache.max-gb)%n", FineTune.cacheDir(),
                 size(CacheDirectory.configuredMaxBytes()));
-        out.printf("%-9s %8s %10s  %s%n", "kind", "entries", "size", "by backbone");
+        out.printf("%-9s %8s %10s  %s%n", "kind", "entries", "size", "notes");
         kinds.forEach((kind, dir) -> {
             List<CacheDirectory.Entry> entries = dir.entries();
             long total = entries.stream().mapToLong(CacheDirectory.Entry::bytes).sum();
-            out.printf("%-9s %8d %10s  %s%n", kind, entries.size(), size(total),
-                    kind.equals("features") ? byBackbone(entries) : "");
+            long other = dir.otherBytes();
+            String notes = (kind.equals("features") ? byBackbone(entries) : "") + (other == 0 ? ""
+                    : (kind.equals("features") && !entries.isEmpty() ? "; " : "") + "+ " + size(other)
+                    + " of older formats or unfinished writes (--prune removes them)");
+            out.println(String.format(Locale.ROOT, "%-9s %8d %10s  %s", kind, entries.size(), size(total), notes)
+                    .stripTrailing());
         });
         return 0;
     }

@@ -90,6 +90,11 @@ public final class CacheDirectory {
                 .sorted(Comparator.comparing(Entry::lastUsed)).toList();
     }
 
+    /** Bytes in files that are not current-format entries: older formats, and writes in progress or abandoned. */
+    public long otherBytes() {
+        return list().stream().mapToLong(Entry::bytes).sum() - entries().stream().mapToLong(Entry::bytes).sum();
+    }
+
     /**
      * Removes entries of older formats and stale {@code .part} files, then evicts down to {@code cap}.
      *
