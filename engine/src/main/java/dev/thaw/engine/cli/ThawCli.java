@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 ImportCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
 public final class ThawCli implements Runnable {
 
+    private static final String CRASH_DUMPS = "org.deeplearning4j.crash.reporting.enabled";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -33,6 +35,11 @@ public final class ThawCli implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = GlobalOptions.verboseRequested(args);
         GlobalOptions.configureLogging(verbose);
+        if (!verbose && System.getProperty(CRASH_DUMPS) == null) {
+            // on an out-of-memory error DL4J writes a memory dump into the working folder and logs where; the
+            // one-line message below says what to do, and --verbose brings the dump back
+            System.setProperty(CRASH_DUMPS, "false");
+        }
         CommandLine cli = new CommandLine(new ThawCli());
         for (ThawSubcommand extra : ServiceLoader.load(ThawSubcommand.class)) {
             cli.addSubcommand(extra);
@@ -47,7 +54,16 @@ public final class ThawCli implements Runnable {
             }
             return e instanceof TrainingStoppedException stopped ? stopped.exitCode() : 1;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an Error, so picocli's handler above never sees it; the launcher sets limits from the machine's RAM
+            err.println("thaw: out of memory (" + e.getMessage() + "): try a smaller --batch or --input, or raise "
+                    + "the limits in THAW_JAVA_OPTS (-Xmx for the Java heap, -Dorg.bytedeco.javacpp.maxbytes and "
+                    + "maxphysicalbytes for ND4J's arrays)");
+            code = 1;
+        }
         out.flush();
         err.flush();
         return code;
