@@ -56,7 +56,7 @@ public final class SweepVsPeer {
     private static final String THAW_WALL = "thaw-sweep-seconds.json";
 
     /** One trained candidate, on either side, and when (seconds into its side's search) it finished. */
-    record Candidate(String freeze, double lr, double bestVal, double seconds, double elapsed) {
+    record Candidate(String freeze, double lr, double bestVal, double seconds, double elapsed, int epochs) {
     }
 
     /** One side's search: its candidates, its wall time, its best configuration and that one's test accuracy. */
@@ -100,8 +100,9 @@ public final class SweepVsPeer {
         var split = StrategyComparison.targetSplit(plan, perClass, 1);
         Path indices = writeIndices(Splitter.split(DataSource.open(plan.data(), false), split), out);
 
+        int halvingEta = o.getInt("--halving-eta", 0);
         SweepSpec spec = new SweepSpec(freeze, lrMin, lrMax, List.of(kind), List.of("adam"), List.of(plan.batch()),
-                List.of(), List.of(), epochs, "grid", lrCount, 0, 0, 1, 0, 1);
+                List.of(), List.of(), epochs, "grid", lrCount, 0, 0, 1, halvingEta, o.getInt("--min-epochs", 1));
         List<String> lrs = spec.gridLearningRates().stream().map(String::valueOf).toList();
         if (!o.has("--report-only")) {
             // a clean measurement: nothing kept or resumed from an earlier invocation
@@ -127,8 +128,8 @@ public final class SweepVsPeer {
                 + String.join(" ", java.util.Arrays.stream(args).filter(a -> !a.equals("--report-only")).toList())
                 + "\"" + (o.has("--report-only") ? " (this report rewritten afterwards from its outputs with "
                 + "`--report-only`)" : "");
-        Files.writeString(out.resolve("REPORT.md"), report(out, plan, pre, peer, thaw, freeze, peerFreeze, kind,
-                command, o.get("--note", "")));
+        Files.writeString(out.resolve("REPORT.md"), report(out, plan, pre, peer, thaw, peerFreeze, spec, command,
+                o.get("--note", "")));
         Charts.savePng(Charts.lines("Time to quality", "wall time (s)", "best validation accuracy so far",
                 timeToQuality(peer, thaw), false), out.resolve("time-to-quality.png"));
         FolderTree.delete(out.resolve("cache"));
@@ -152,7 +153,7 @@ public final class SweepVsPeer {
             switch (l.get("recipe").asText()) {
                 case "candidate" -> candidates.add(new Candidate(l.get("freeze").asText(), l.get("lr").asDouble(),
                         l.get("best_val_accuracy").asDouble(), l.get("seconds").asDouble(),
-                        l.get("elapsed").asDouble()));
+                        l.get("elapsed").asDouble(), l.get("val_accuracy").size()));
                 case "best" -> best = l;
                 default -> { }
             }
@@ -175,7 +176,7 @@ public final class SweepVsPeer {
         double elapsed = 0;
         for (CandidateRecord r : records) {
             elapsed += r.seconds();
-            candidates.add(new Candidate(r.freeze(), r.lr(), r.score(), r.seconds(), elapsed));
+            candidates.add(new Candidate(r.freeze(), r.lr(), r.score(), r.seconds(), elapsed, r.epochs()));
         }
         Optional<CandidateRecord> best = Sweep.best(records);
         if (best.isEmpty()) {
@@ -203,12 +204,14 @@ public final class SweepVsPeer {
     }
 
     private static String report(Path out, ComparisonPlan plan, StrategyComparison.Pretraining pre, Side peer,
-                                 Side thaw, List<String> freeze, List<String> peerFreeze, String kind, String command,
-                                 String note)
+                                 Side thaw, List<String> peerFreeze, SweepSpec spec, String command, String note)
             throws IOException {
         StringBuilder sb = new StringBuilder();
         String peerSource = PeerTransfer.pretraining(out).map(l -> String.format(Locale.ROOT, "%.4f",
                 l.get("test_accuracy").asDouble())).orElse("not recorded");
+        List<String> freeze = spec.freeze();
+        String kind = spec.strategies().get(0);
+        int lrCount = spec.gridLrCount();
         sb.append(String.format(Locale.ROOT, "# Sweep vs the PyTorch loop: %s at %s%n%n", plan.model(),
                 plan.input()));
         sb.append(String.format(Locale.ROOT, "The same space on both sides: freeze points %s (PyTorch: frozen "
@@ -219,7 +222,7 @@ public final class SweepVsPeer {
                         + "Recipes: Thaw's candidates (sweep strategy kind `%s`) %s (BatchNorm: `auto`), "
                         + "the PyTorch loop one rate for everything (frozen stages in eval mode). The PyTorch loop "
                         + "ran first, then Thaw's sweep, one after the other in this invocation.%n%n",
-                String.join(", ", freeze), String.join(", ", peerFreeze), thaw.candidates().size() / freeze.size(),
+                String.join(", ", freeze), String.join(", ", peerFreeze), lrCount,
                 plan.targetEpochs(), plan.batch(), plan.budgets().get(0), plan.valPerClass(), plan.model(),
                 plan.sourceEpochs(), pre.accuracy(), peerSource, kind, kind.equals("two-phase")
                         ? "first train the new head alone on cached features at the rate until validation accuracy "
@@ -239,21 +242,28 @@ public final class SweepVsPeer {
                         + "validation accuracy, Thaw - PyTorch: %+.1f points (target: >= -0.5).%n%n",
                 thaw.seconds() / peer.seconds(), (thaw.bestVal() - peer.bestVal()) * 100));
         sb.append("![time to quality](time-to-quality.png)\n\n");
+        if (spec.halvingEta() > 0) {
+            sb.append(String.format(Locale.ROOT, "Thaw's sweep used successive halving (eta %d): every candidate "
+                    + "first trained %d epoch(s), the best 1/%d went on to %d times as many, and so on; a promoted "
+                    + "candidate continues its run, and each of its rungs is a row below (its seconds are the "
+                    + "rung's).%n%n", spec.halvingEta(), spec.minEpochs(), spec.halvingEta(), spec.halvingEta()));
+        }
         sb.append("Every candidate, in the order Thaw's grid ran them (the peer's loop ran each freeze point's rates "
                 + "in turn); each side scores only its winner on the test split, after "
                 + "its candidates (in both wall times):\n\n");
-        sb.append("| freeze (Thaw / PyTorch) | lr | PyTorch best val | PyTorch s | Thaw best val | Thaw s |\n"
-                + "|---|---|---|---|---|---|\n");
+        sb.append("| freeze (Thaw / PyTorch) | lr | PyTorch best val | PyTorch s | Thaw best val | Thaw epochs | "
+                + "Thaw s |\n|---|---|---|---|---|---|---|\n");
         for (Candidate t : thaw.candidates()) {
             int point = freeze.indexOf(t.freeze());
             // the same point and rate on the peer's side (each side ran the grid in its own order)
             Candidate p = peer.candidates().stream().filter(c -> peerFreeze.indexOf(c.freeze()) == point
                     && Math.abs(Math.log(c.lr() / t.lr())) < 1e-6).findFirst().orElse(null);
             String names = point < 0 ? t.freeze() : freeze.get(point) + " / " + peerFreeze.get(point);
-            sb.append(String.format(Locale.ROOT, "| %s | %.0e | %s | %s | %s | %s |%n", names, t.lr(),
+            sb.append(String.format(Locale.ROOT, "| %s | %.0e | %s | %s | %s | %d | %s |%n", names, t.lr(),
                     p == null ? "-" : String.format(Locale.ROOT, "%.4f", p.bestVal()),
                     p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.seconds()),
-                    String.format(Locale.ROOT, "%.4f", t.bestVal()), String.format(Locale.ROOT, "%.1f", t.seconds())));
+                    String.format(Locale.ROOT, "%.4f", t.bestVal()), t.epochs(),
+                    String.format(Locale.ROOT, "%.1f", t.seconds())));
         }
         return sb.toString();
     }
@@ -263,8 +273,8 @@ public final class SweepVsPeer {
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--per-class", "--val-per-class",
-            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--lr-min", "--lr-max", "--lr-count", "--source-epochs", "--out",
-            "--peer", "--note");
+            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--halving-eta", "--min-epochs", "--lr-min",
+            "--lr-max", "--lr-count", "--source-epochs", "--out", "--peer", "--note");
 
     private static final String HELP = """
             SweepVsPeer: Thaw's sweep and the PyTorch loop on the same freeze x learning-rate space, one invocation.
@@ -277,6 +287,8 @@ public final class SweepVsPeer {
               --peer-freeze LIST    the same points in torchvision's names (default layer1,layer2,layer3,layer4)
               --strategy KIND       Thaw's sweep strategy kind: freeze (the peer's recipe) or two-phase (each
                                     candidate's head converged first on cached features) (default freeze)
+              --halving-eta N       Thaw's sweep with successive halving: every candidate --min-epochs (default 1),
+                                    the best 1/N of them N times that, and so on (default 0: off, the full grid)
               --lr-min, --lr-max, --lr-count   the learning-rate grid, log-spaced (default 1e-4, 1e-2, 3)
               --source-epochs N     pretraining epochs on classes 0-4, each side (default 1)
               --out DIR             default benchmarks/results/sweep-vs-peer (pretrained models are reused from it)
