@@ -65,7 +65,9 @@ final class CandidateRunner {
             // not a result: left out of the log, the candidate continues from its checkpoint when the sweep resumes
             out.printf("  c%03d rung %d  interrupted (%s)%n", index, rung, e.signal());
             out.flush();
-            throw e;
+            throw new TrainingStoppedException(e.signal(), e.completedEpochs(), String.format("sweep stopped by %s "
+                    + "during c%03d: re-run the same sweep command to resume it (c%03d continues from its "
+                    + "checkpoint)", e.signal(), index, index));
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             record = CandidateRecord.of(index, rung, config, reason, List.of(), seconds(start), 0, 0,
