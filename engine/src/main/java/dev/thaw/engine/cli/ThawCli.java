@@ -6,6 +6,7 @@ import dev.thaw.engine.train.TrainingStoppedException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.ServiceLoader;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
         description = "Transfer learning on the JVM: pick a backbone, choose how much to freeze, fine-tune.",
         subcommands = {DemoCommand.class, TrainCommand.class, PretrainCommand.class, EvaluateCommand.class,
                 PredictCommand.class, FeaturizeCommand.class, InspectCommand.class, ScanCommand.class,
-                ImportCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
+                ImportCommand.class, CacheCommand.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class ThawCli implements Runnable {
 
     private static final String CRASH_DUMPS = "org.deeplearning4j.crash.reporting.enabled";

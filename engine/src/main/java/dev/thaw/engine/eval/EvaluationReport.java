@@ -50,13 +50,15 @@ public record EvaluationReport(String split, int examples, double accuracy, int 
                     String.format("%.3f", c.recall()), String.format("%.3f", c.f1()), c.support()));
         }
         sb.append("  confusion (rows actual, columns predicted):\n");
-        sb.append(String.format("  %-" + w + "s", ""));
+        // a row is labelled "INDEX NAME": as wide as the longest name plus the index and its space
+        int label = w + String.valueOf(classes.size() - 1).length() + 1;
+        sb.append(String.format("  %-" + label + "s", ""));
         for (int j = 0; j < classes.size(); j++) {
             sb.append(String.format(" %6d", j));
         }
         sb.append('\n');
         for (int i = 0; i < classes.size(); i++) {
-            sb.append(String.format("  %-" + w + "s", i + " " + classes.get(i).name()));
+            sb.append(String.format("  %-" + label + "s", i + " " + classes.get(i).name()));
             for (int j = 0; j < classes.size(); j++) {
                 sb.append(String.format(" %6d", confusion[i][j]));
             }

@@ -42,13 +42,14 @@ public final class RunEvaluation {
 
     /** Scores on one of the run's own splits. */
     public static EvaluationReport onSplit(Path run, Split which) {
-        return evaluate(TrainedModel.load(run), ownSplits(RunDirectory.open(run)), which, which.folderName());
+        DataSplits splits = ownSplits(RunDirectory.open(run)); // first: says so when run is not a run folder
+        return evaluate(TrainedModel.load(run), splits, which, which.folderName());
     }
 
     /** Scores on every image of another dataset, its classes matched to the model's by name. */
     public static EvaluationReport onData(Path run, String data) {
-        TrainedModel model = TrainedModel.load(run);
         long seed = RunDirectory.open(run).readJson("config.json", TrainConfig.class).seed();
+        TrainedModel model = TrainedModel.load(run);
         DataSplits splits = Splitter.split(DataSource.open(data, false),
                 new SplitPlan(seed, 0, 0, 0, String.join(",", model.labels())));
         return evaluate(model, splits, Split.TRAIN, data);
