@@ -2,16 +2,20 @@ package dev.thaw.tuning;
 
 import dev.thaw.engine.cli.DataOptions;
 import dev.thaw.engine.cli.GlobalOptions;
+import dev.thaw.engine.cli.JsonOutput;
 import dev.thaw.engine.cli.ThawSubcommand;
 import dev.thaw.engine.cli.TrainOptions;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.FreezePoint;
+import dev.thaw.zoo.weights.WeightSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,17 +113,33 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
     @Option(names = "--report", description = "Only (re)write the report of an existing sweep folder.")
     boolean reportOnly;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json.text(spec);
         if (reportOnly) {
             SweepReport.rewrite(dir);
             out.println("report written to " + dir.resolve("report.md") + " and report.html");
             return 0;
         }
         TrainConfig base = train.config(data, "random", "head");
-        Sweep.run(spec(base), base, dir, out);
+        SweepSpec sweep = spec(base);
+        if (!WeightSource.parse(base.weights()).pretrained() && !sweep.freeze().stream().allMatch("full"::equals)) {
+            out.println("warning: the sweep freezes layers of random weights (--weights " + base.weights() + "): "
+                    + "frozen, they never learn, so those candidates rank the freeze points by noise. Pass "
+                    + "pretrained --weights (thaw:runs/NAME/model.zip from pretrain, imagenet, a .pth) or --freeze "
+                    + "full.");
+        }
+        Sweep.Outcome outcome = Sweep.run(sweep, base, dir, out);
         out.println("report: " + dir.resolve("report.md"));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("dir", dir.toString());
+        doc.put("best", outcome.best().orElse(null));
+        doc.put("seconds", outcome.seconds());
+        doc.put("candidates", outcome.records());
+        json.print(spec, () -> doc);
         return 0;
     }
 

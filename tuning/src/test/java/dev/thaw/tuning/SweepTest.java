@@ -221,10 +221,16 @@ class SweepTest {
                 + Files.readString(dir.resolve("sweep-child.log")));
 
         System.setProperty("thaw.cache.dir", dir.resolve("cache-killed").toString());
-        StringWriter out = new StringWriter();
-        int code = ThawCli.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
+        StringWriter json = new StringWriter();
+        StringWriter out = new StringWriter(); // with --json, the text goes to stderr
+        args.add("--json");
+        int code = ThawCli.run(args.toArray(String[]::new), new PrintWriter(json, true), new PrintWriter(out, true));
         System.setProperty("thaw.cache.dir", dir.resolve("cache").toString());
         assertEquals(0, code, out.toString());
+        var doc = new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(json.toString());
+        assertEquals(8, doc.get("candidates").size(), json.toString());
+        assertEquals(Sweep.best(new ResultsLog<>(results, CandidateRecord.class).all()).orElseThrow().index(),
+                doc.get("best").get("index").asInt());
         List<CandidateRecord> after = new ResultsLog<>(results, CandidateRecord.class).all();
         assertEquals(8, after.size(), "none missing: " + out);
         assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 7), after.stream().map(CandidateRecord::index)

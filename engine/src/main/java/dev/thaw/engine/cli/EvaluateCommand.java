@@ -37,13 +37,17 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Evaluate on all images of another dataset instead of the run's own split.")
     String data;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public Integer call() {
         Split which = Split.valueOf(split.toUpperCase());
         EvaluationReport report = data == null ? RunEvaluation.onSplit(run, which) : RunEvaluation.onData(run, data);
         RunDirectory.open(run).writeJson("evaluation-" + (data == null ? which.folderName() : "external") + ".json",
                 report);
-        spec.commandLine().getOut().print(report.render());
+        json.text(spec).print(report.render());
+        json.print(spec, () -> report);
         return 0;
     }
 }

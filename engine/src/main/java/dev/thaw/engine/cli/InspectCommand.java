@@ -7,6 +7,9 @@ import dev.thaw.zoo.InputShape;
 import dev.thaw.zoo.weights.LoadedModel;
 import dev.thaw.zoo.weights.WeightSource;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,14 +47,19 @@ final class InspectCommand implements Callable<Integer> {
             description = "random, imagenet, PATH.zip, PATH.h5 or thaw:PATH (default: ${DEFAULT-VALUE}).")
     String weights;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json.text(spec);
         if (model == null) {
             out.println("Backbones (thaw inspect --model NAME for freeze points):");
             for (Backbone b : Backbones.all()) {
                 out.printf("  %-9s native %-9s  %s%n", b.name(), b.nativeInput(), b.description());
             }
+            json.print(spec, () -> Backbones.all().stream().map(b -> Map.of("name", b.name(), "nativeInput",
+                    b.nativeInput().toString(), "description", b.description())).toList());
             return 0;
         }
         if (classes < 2) {
@@ -66,9 +74,22 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("freshly initialised (not in the weights): %s%n", loaded.reinitialized());
         }
         out.println();
-        out.print(FreezeTable.of(backbone, shape, loaded.graph()).render());
+        FreezeTable table = FreezeTable.of(backbone, shape, loaded.graph());
+        out.print(table.render());
         out.println();
         out.println(backbone.freezePoints().choices());
+        json.print(spec, () -> {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("backbone", backbone.name());
+            doc.put("input", shape.toString());
+            doc.put("weights", loaded.source());
+            doc.put("totalParams", table.totalParams());
+            doc.put("headParams", table.headParams());
+            doc.put("freezePoints", table.rows().stream().map(r -> Map.of("depth", r.point().depth(), "name",
+                    r.point().name(), "vertex", Objects.requireNonNullElse(r.point().vertex(), ""), "blockParams",
+                    r.blockParams(), "frozen", r.frozen(), "trainable", r.trainable())).toList());
+            return doc;
+        });
         return 0;
     }
 

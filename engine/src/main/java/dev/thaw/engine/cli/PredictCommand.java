@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here (default: standard output).")
     Path out;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public Integer call() throws IOException {
         Predictor predictor = Predictor.load(run);
@@ -47,6 +51,11 @@ final class PredictCommand implements Callable<Integer> {
         List<Prediction> predictions = predictor.predictAll(images, skipped);
         for (SkippedFile s : skipped) {
             spec.commandLine().getErr().println("skipped " + s);
+        }
+        if (json.on()) {
+            json.print(spec, () -> Map.of("labels", predictor.labels(), "predictions", predictions,
+                    "skipped", skipped.stream().map(SkippedFile::toString).toList()));
+            return 0;
         }
         StringBuilder csv = new StringBuilder("file,label");
         for (String label : predictor.labels()) {

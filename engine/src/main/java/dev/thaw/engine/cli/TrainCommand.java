@@ -1,7 +1,10 @@
 package dev.thaw.engine.cli;
 
 import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.run.RunResult;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,14 +38,29 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a killed run from its last checkpoint, with its original settings.")
     Path resume;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
-        if (resume != null) {
-            FineTune.resume(resume, out);
-        } else {
-            FineTune.run(train.config(data, "random", null), train.runs, out);
-        }
+        var out = json.text(spec);
+        RunResult r = resume != null ? FineTune.resume(resume, out)
+                : FineTune.run(train.config(data, "random", null), train.runs, out);
+        json.print(spec, () -> summary(r));
         return 0;
+    }
+
+    /** {@code --json}'s document: where the run is, its test scores, every epoch, its times. */
+    static Map<String, Object> summary(RunResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", r.directory().toString());
+        m.put("evaluation", r.evaluation());
+        m.put("epochs", r.history());
+        m.put("stopReason", r.stopReason());
+        m.put("seconds", r.seconds());
+        m.put("trainSeconds", r.trainSeconds());
+        m.put("testSeconds", r.testSeconds());
+        m.put("trainableParams", r.trainableParams());
+        return m;
     }
 }

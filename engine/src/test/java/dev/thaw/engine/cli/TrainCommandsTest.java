@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /** The training commands end to end through the CLI, on a tiny folder of PNGs: train, evaluate, predict, resume. */
@@ -212,6 +213,34 @@ class TrainCommandsTest {
         CliRun fullRandom = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "1",
                 "--strategy", "full", "--runs", dir.resolve("runs-warn").toString());
         assertTrue(!fullRandom.out().contains("will never learn"), fullRandom.out());
+    }
+
+    /** With --json, standard output is exactly one JSON document (progress on stderr): train, evaluate, predict. */
+    @Test
+    void jsonOutputIsOneDocumentOnStandardOutput() throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        Path runs = dir.resolve("runs-json");
+        CliRun train = run("train", "--data", data.toString(), "--input", "1x28x28", "--epochs", "2", "--runs",
+                runs.toString(), "--name", "j", "--json");
+        assertEquals(0, train.code(), train.err());
+        JsonNode t = mapper.readTree(train.out()); // fails on anything but one JSON document
+        assertEquals(runs.resolve("j").toString(), t.get("run").asText());
+        assertEquals(2, t.get("epochs").size());
+        assertTrue(t.get("evaluation").get("accuracy").asDouble() >= 0, train.out());
+        assertTrue(train.err().contains("completed 2 epochs; model saved to"), "the text goes to stderr: "
+                + train.err());
+
+        JsonNode e = mapper.readTree(run("evaluate", runs.resolve("j").toString(), "--json").out());
+        assertEquals(t.get("evaluation").get("accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-9);
+
+        JsonNode p = mapper.readTree(run("predict", runs.resolve("j").toString(), data.resolve("dark").toString(),
+                "--json").out());
+        assertEquals(24, p.get("predictions").size());
+        assertEquals(2, p.get("predictions").get(0).get("probabilities").size());
+
+        JsonNode i = mapper.readTree(run("inspect", "--model", "smallcnn", "--json").out());
+        assertEquals("smallcnn", i.get("backbone").asText());
+        assertTrue(i.get("freezePoints").size() > 2);
     }
 
     /** SIGTERM to a real `thaw train`: exit 143, every finished epoch in its checkpoint, the resume command shown. */
