@@ -232,7 +232,8 @@ public final class SweepVsPeer {
         sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Command: `%s`.%s%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), command,
                 note.isEmpty() ? "" : " " + note));
-        sb.append("| side | wall time | candidates | best configuration | best val accuracy | its test accuracy |\n");
+        sb.append("| side | wall time | candidate runs | best configuration | best val accuracy | its test accuracy "
+                + "|\n");
         sb.append("|---|---|---|---|---|---|\n");
         for (Side s : List.of(peer, thaw)) {
             sb.append(String.format(Locale.ROOT, "| %s | %.0f s | %d | %s | %.4f | %.4f |%n", s.name(), s.seconds(),
