@@ -3,9 +3,11 @@ package dev.thaw.tuning;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +18,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * The memory of long experiments (sweeps, comparisons): {@code results.jsonl}, one JSON line per finished unit of
  * work (a candidate, a rung, a comparison run), appended and forced to disk the moment it finishes. A re-run of the
  * same folder reads it and skips what is there, so a kill loses at most the unit in flight; a torn last line from a
- * kill mid-write is ignored.
+ * kill mid-write is cut off (and said so on stderr) before anything is appended after it.
  *
  * @param <T> the record type, a Jackson-readable record
  */
@@ -33,20 +35,41 @@ public final class ResultsLog<T> {
         this.type = type;
         if (Files.exists(file)) {
             try {
+                cutTornTail(file);
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     if (line.isBlank()) {
                         continue;
                     }
                     try {
                         records.add(JSON.readValue(line, type));
-                    } catch (IOException torn) {
-                        // The last line of a process killed mid-write; that unit simply runs again.
+                    } catch (IOException unreadable) {
+                        // a line of another version's record: that unit simply runs again
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
         }
+    }
+
+    /**
+     * A process killed mid-append leaves a last line without its newline. Cut it off: that unit runs again, and the
+     * next record must not be glued onto the fragment (both would then be unreadable).
+     */
+    private static void cutTornTail(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length == 0 || bytes[bytes.length - 1] == '\n') {
+            return;
+        }
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(end);
+        }
+        System.err.printf("%s: dropped a torn last line (%d bytes, a kill mid-write); that unit runs again%n", file,
+                bytes.length - end);
     }
 
     public synchronized Optional<T> find(Predicate<T> which) {

@@ -162,8 +162,10 @@ public final class Checkpoints {
     private static ComputationGraph restore(Path file, boolean updater) {
         try {
             return ModelSerializer.restoreComputationGraph(file.toFile(), updater);
-        } catch (IOException e) {
-            throw new IllegalStateException("checkpoint " + file + " is unreadable (" + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException e) {
+            // written whole or not at all (AtomicFile): damaged afterwards, e.g. copied half or cut by a full disk
+            throw new IllegalStateException("checkpoint " + file + " is damaged (" + e.getMessage() + "): delete "
+                    + file.getParent() + " to start the run afresh", e);
         }
     }
 

@@ -2,9 +2,12 @@ package dev.thaw.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +40,19 @@ class CheckpointsTest {
                 "best.zip holds epoch 2's weights, kept in memory until the write");
         assertArrayEquals(lastWeights, checkpoints.restoreLast().params().toFloatVector());
         assertArrayEquals(lastWeights, g.params().toFloatVector(), "the training graph keeps its own weights");
+    }
+
+    @Test
+    void aDamagedCheckpointIsReportedByPathWithTheWayOut() throws Exception {
+        ComputationGraph g = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        Checkpoints checkpoints = Checkpoints.everyEpoch(dir);
+        checkpoints.epochEnded(g, new Checkpoints.State(1, 0, 0.5, 0), true, 1e-9);
+        Path last = dir.resolve("last.zip");
+        byte[] whole = Files.readAllBytes(last);
+        Files.write(last, Arrays.copyOf(whole, whole.length / 2)); // cut after the write
+        IllegalStateException e = assertThrows(IllegalStateException.class, checkpoints::restoreLast);
+        assertTrue(e.getMessage().startsWith("checkpoint " + last + " is damaged ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("): delete " + dir + " to start the run afresh"), e.getMessage());
     }
 
     @Test
