@@ -86,13 +86,17 @@ public final class CacheDirectory {
 
     /** Current-format entries, least recently used first. */
     public List<Entry> entries() {
-        return list().stream().filter(e -> e.name().startsWith(prefix) && !e.name().endsWith(".part"))
-                .sorted(Comparator.comparing(Entry::lastUsed)).toList();
+        return list().stream().filter(this::isEntry).sorted(Comparator.comparing(Entry::lastUsed)).toList();
+    }
+
+    /** A finished entry of the current format (not an older format's, not a write in progress). */
+    private boolean isEntry(Entry e) {
+        return e.name().startsWith(prefix) && !e.name().endsWith(".part");
     }
 
     /** Bytes in files that are not current-format entries: older formats, and writes in progress or abandoned. */
     public long otherBytes() {
-        return list().stream().mapToLong(Entry::bytes).sum() - entries().stream().mapToLong(Entry::bytes).sum();
+        return list().stream().filter(e -> !isEntry(e)).mapToLong(Entry::bytes).sum();
     }
 
     /**

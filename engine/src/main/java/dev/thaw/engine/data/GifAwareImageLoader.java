@@ -53,9 +53,14 @@ final class GifAwareImageLoader extends Java2DNativeImageLoader {
         if (gif == null) {
             throw new IOException("Could not decode GIF " + f);
         }
-        BufferedImage bgr = new BufferedImage(gif.getWidth(), gif.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        return bgr(gif);
+    }
+
+    /** An image of any type drawn as BGR bytes, the channel order OpenCV decodes files to. */
+    static BufferedImage bgr(BufferedImage image) {
+        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = bgr.createGraphics();
-        g.drawImage(gif, 0, 0, null);
+        g.drawImage(image, 0, 0, null);
         g.dispose();
         return bgr;
     }

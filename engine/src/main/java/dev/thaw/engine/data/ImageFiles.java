@@ -1,7 +1,6 @@
 package dev.thaw.engine.data;
 
 import dev.thaw.zoo.InputShape;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,15 +45,11 @@ public final class ImageFiles {
      * the way GIFs are read too), then DataVec's own resizing and channel conversion.
      */
     public static DecodedImages decode(BufferedImage image, InputShape shape) {
-        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = bgr.createGraphics();
-        g.drawImage(image, 0, 0, null);
-        g.dispose();
         int size = DecodedImages.imageSize(shape);
         byte[] pixels = new byte[size];
         try {
             FolderDecoder.toBytes(new GifAwareImageLoader(shape.height(), shape.width(), shape.channels(), null)
-                    .asMatrix(bgr), pixels, 0, size);
+                    .asMatrix(GifAwareImageLoader.bgr(image)), pixels, 0, size);
         } catch (IOException e) {
             throw new DataException("cannot convert the image: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.thaw.zoo.weights;
 
+import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +9,6 @@ import java.net.InetAddress;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,26 +45,22 @@ final class Download {
             throw new IOException("server answered HTTP " + status + " for " + url);
         }
         long size = connection.getContentLengthLong();
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path part = target.resolveSibling(target.getFileName() + ".part");
-        try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(part)) {
-            byte[] buffer = new byte[1 << 16];
-            long done = 0;
-            long nextReport = 0;
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
-                done += n;
-                if (done >= nextReport) {
-                    LOG.info("downloading {}: {} MB{}", target.getFileName(), done >> 20,
-                            size > 0 ? " of " + (size >> 20) + " MB" : "");
-                    nextReport = done + (32L << 20);
+        AtomicFile.write(target, part -> {
+            try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(part)) {
+                byte[] buffer = new byte[1 << 16];
+                long done = 0;
+                long nextReport = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                    done += n;
+                    if (done >= nextReport) {
+                        LOG.info("downloading {}: {} MB{}", target.getFileName(), done >> 20,
+                                size > 0 ? " of " + (size >> 20) + " MB" : "");
+                        nextReport = done + (32L << 20);
+                    }
                 }
             }
-        } catch (IOException e) {
-            Files.deleteIfExists(part);
-            throw e;
-        }
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     /** Name lookup has no timeout of its own in the JDK; run it on the side and stop waiting at the deadline. */
