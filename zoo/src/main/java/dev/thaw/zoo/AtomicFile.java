@@ -1,11 +1,13 @@
 package dev.thaw.zoo;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A file replaced whole or not at all. Every file Thaw writes that something reads back (models, checkpoints, run
@@ -35,7 +37,7 @@ public final class AtomicFile {
     public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+        Path tmp = newPart(dir, target.getFileName().toString());
         try {
             content.writeTo(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -50,6 +52,21 @@ public final class AtomicFile {
                 throw new IOException(diskFull(target, dir, written), e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * An empty {@code NAME.RANDOM.part} beside the target, with a new file's usual permissions: not
+     * {@code Files.createTempFile}, whose 0600 the rename would carry over to models and run files others read.
+     */
+    private static Path newPart(Path dir, String name) throws IOException {
+        while (true) {
+            Path part = dir.resolve(name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+            try {
+                return Files.createFile(part);
+            } catch (FileAlreadyExistsException taken) {
+                // another writer's: draw again
+            }
         }
     }
 

@@ -66,6 +66,11 @@ class AtomicFileTest {
         AtomicFile.write(target, tmp -> Files.writeString(tmp, "second"));
         assertEquals("second", Files.readString(target));
         assertEquals(List.of("model.zip"), names());
+        Path plain = Files.createFile(dir.resolve("plain"));
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target),
+                    "the permissions of any new file (a temporary file's 0600 would hide models from others)");
+        }
     }
 
     @Test
