@@ -1,32 +1,33 @@
 package dev.thaw.engine.train;
 
 import dev.thaw.zoo.AtomicFile;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
+import dev.thaw.zoo.weights.ModelZip;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Fault tolerance for a run, kept apart from the user-facing model: the training graph (with its updater state) and
- * a small state file are written, each beside its final name and moved into place, so a killed run always finds a
- * complete epoch. {@code best.zip} holds the weights of the best validation epoch.
+ * Fault tolerance for a run, kept apart from the user-facing model: the training graph (with its updater state and,
+ * as entry {@value #STATE_ENTRY}, the run's {@link State}) is written beside its final name and moved into place,
+ * so a killed run always finds a complete epoch. The checkpoint before it stays as {@code previous.zip} while the
+ * run trains: when {@code last.zip} is found damaged (cut short by a copy or a full disk), the run resumes from
+ * {@code previous.zip} and says so, losing one checkpoint's worth of epochs instead of the run. A finished run
+ * keeps only {@code last.zip}. {@code best.zip} holds the weights of the best validation epoch.
  *
- * <p>Checkpoints are DL4J model zips (ModelSerializer reads them) written without compression: deflating a
- * ResNet50's floats took 3.8 s for 83 MB (8 s with Adam's state) and saved 12 %; stored, the same 94 MB take
- * 0.6 s. Writes are still paced by what they cost, as a head-only epoch from cached features takes 0.04 s: an
+ * <p>Checkpoints are DL4J model zips (ModelSerializer reads them) written without compression ({@link ModelZip}:
+ * deflating Adam's state too took 8 s for a ResNet50). Writes are still paced by what they cost, as a head-only epoch from cached features takes 0.04 s: an
  * epoch's checkpoint is written once the training time since the last write reaches {@value #TRAINING_PER_WRITE}
  * times what that write took (before the first write: what the parameters and updater state would take at
  * {@value #WRITE_BYTES_PER_SECOND} bytes/s, the rate measured here), and whatever is pending is written at the end of
@@ -38,6 +39,14 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 public final class Checkpoints {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The zip entry holding a checkpoint's {@link State}; folders from before it have {@code state.json}. */
+    static final String STATE_ENTRY = "thaw-state.json";
+    private static final String LAST = "last.zip";
+    private static final String PREVIOUS = "previous.zip";
+
+    /** The checkpoint a resumed run starts from, and why it is not {@code last.zip} when it is not. */
+    private record Found(Path zip, State state, Optional<String> recovery) {
+    }
 
     /**
      * @param completedEpochs epochs fully trained
@@ -113,12 +122,15 @@ public final class Checkpoints {
         if (pendingBest != null && !bestIsLast) {
             INDArray current = training.params().dup();
             training.setParams(pendingBest);
-            write(training, dir.resolve("best.zip"), false);
+            write(training, dir.resolve("best.zip"), null);
             training.setParams(current);
         }
-        write(training, dir.resolve("last.zip"), true);
+        // whole before anything moves; then last becomes previous and the new one last, each an atomic rename
+        write(training, dir.resolve("next.zip"), pending);
+        move(dir.resolve(LAST), dir.resolve(PREVIOUS));
+        move(dir.resolve("next.zip"), dir.resolve(LAST));
         if (bestIsLast) {
-            copy(dir.resolve("last.zip"), dir.resolve("best.zip"));
+            copy(dir.resolve(LAST), dir.resolve("best.zip"));
         }
         pendingBest = null;
         writeState(pending);
@@ -137,21 +149,74 @@ public final class Checkpoints {
         return state().map(State::completedEpochs).orElse(0);
     }
 
+    /** What the checkpoint a resumed run starts from holds; empty when there is none. */
     public Optional<State> state() {
-        Path file = dir.resolve("state.json");
-        if (!Files.isRegularFile(file) || !Files.isRegularFile(dir.resolve("last.zip"))) {
-            return Optional.empty();
-        }
+        return found().map(Found::state);
+    }
+
+    /**
+     * Why the run resumes from {@code previous.zip} ({@code last.zip} damaged), to tell the user; empty when it
+     * resumes from {@code last.zip} or there is nothing to resume.
+     */
+    public Optional<String> recovery() {
+        return found().flatMap(Found::recovery);
+    }
+
+    /** Once training has ended: {@code last.zip} is what a run extended later starts from; the one before it goes. */
+    void finished() {
         try {
-            return Optional.of(JSON.readValue(file.toFile(), State.class));
+            Files.deleteIfExists(dir.resolve(PREVIOUS));
         } catch (IOException e) {
-            throw new IllegalStateException("checkpoint state " + file + " is unreadable (" + e.getMessage()
-                    + "): delete the checkpoint folder to start the run afresh", e);
+            // only space is lost; the next run over this folder replaces it
+        }
+    }
+
+    /**
+     * The newest checkpoint that is whole: {@code last.zip}, else {@code previous.zip}. "Whole" is what can be
+     * checked without reading the weights: the zip's directory (at its very end, so a cut file has none), the
+     * weights entry and the state. When neither is whole, the error names each and the way out.
+     */
+    private Optional<Found> found() {
+        List<String> damaged = new ArrayList<>();
+        for (String name : List.of(LAST, PREVIOUS)) {
+            Path zip = dir.resolve(name);
+            if (!Files.isRegularFile(zip)) {
+                continue;
+            }
+            try {
+                State state = readState(zip);
+                Optional<String> recovery = damaged.isEmpty() ? Optional.empty() : Optional.of("checkpoint "
+                        + damaged.get(0) + ": resuming from the one before it, " + zip + " (after epoch "
+                        + state.completedEpochs() + ")");
+                return Optional.of(new Found(zip, state, recovery));
+            } catch (IOException | RuntimeException e) {
+                damaged.add(zip + " is damaged (" + e.getMessage() + ")");
+            }
+        }
+        if (!damaged.isEmpty()) {
+            throw new IllegalStateException("checkpoint " + String.join("; ", damaged) + ": delete " + dir
+                    + " to start the run afresh");
+        }
+        return Optional.empty();
+    }
+
+    private State readState(Path zip) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            if (file.getEntry(ModelSerializer.COEFFICIENTS_BIN) == null) {
+                throw new IOException("no " + ModelSerializer.COEFFICIENTS_BIN + " entry");
+            }
+            ZipEntry entry = file.getEntry(STATE_ENTRY);
+            if (entry == null) { // written before states moved into the zip
+                return JSON.readValue(dir.resolve("state.json").toFile(), State.class);
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                return JSON.readValue(in, State.class);
+            }
         }
     }
 
     ComputationGraph restoreLast() {
-        return restore(dir.resolve("last.zip"), true);
+        return restore(found().orElseThrow(() -> new IllegalStateException("no checkpoint in " + dir)).zip(), true);
     }
 
     Optional<ComputationGraph> restoreBest() {
@@ -169,34 +234,13 @@ public final class Checkpoints {
         }
     }
 
-    private void write(ComputationGraph graph, Path target, boolean updater) {
+    /** Writes {@code graph}; with a {@code state}, also its updater state and the {@link State} (a resumable one). */
+    private void write(ComputationGraph graph, Path target, State state) {
         try {
-            AtomicFile.write(target, tmp -> writeStored(graph, tmp, updater));
+            AtomicFile.write(target, tmp -> ModelZip.write(graph, tmp, state != null, Map.of(),
+                    state == null ? Map.of() : Map.of(STATE_ENTRY, JSON.writeValueAsBytes(state))));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** What {@link ModelSerializer#writeModel} writes, with the same entry names, but stored, not deflated. */
-    private static void writeStored(ComputationGraph graph, Path file, boolean updater) throws IOException {
-        // the file stream is a resource of its own: when the disk fills, the zip's close (finishing the archive)
-        // fails again, and JDK 17's DeflaterOutputStream then skips closing what it wraps, which would hold the
-        // deleted file's space until a GC
-        try (OutputStream raw = Files.newOutputStream(file);
-             ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 20))) {
-            zip.setLevel(Deflater.NO_COMPRESSION);
-            zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
-            zip.write(graph.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(zip, 1 << 20));
-            zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
-            Nd4j.write(graph.params(), out);
-            out.flush();
-            INDArray state = updater && graph.getUpdater() != null ? graph.getUpdater().getStateViewArray() : null;
-            if (state != null && state.length() > 0) {
-                zip.putNextEntry(new ZipEntry(ModelSerializer.UPDATER_BIN));
-                Nd4j.write(state, out);
-                out.flush();
-            }
         }
     }
 
@@ -208,11 +252,22 @@ public final class Checkpoints {
         }
     }
 
+    /** {@code state.json}: the last checkpoint's state for people and scripts (resuming reads the zip's own). */
     private void writeState(State state) {
         try {
             AtomicFile.write(dir.resolve("state.json"), tmp -> JSON.writeValue(tmp.toFile(), state));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write checkpoint state in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            if (Files.exists(from)) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot move checkpoint " + from + " to " + to + ": " + e.getMessage(), e);
         }
     }
 }

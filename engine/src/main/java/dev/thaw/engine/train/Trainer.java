@@ -194,6 +194,9 @@ public final class Trainer {
             flush(training);
             copyLayers(training, master);
         }
+        if (checkpoints != null) {
+            checkpoints.finished();
+        }
         if (settings.patience() > 0 && checkpoints != null) {
             checkpoints.restoreBest().ifPresent(best -> copyLayers(best, master));
         }

@@ -2,6 +2,7 @@ package dev.thaw.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,34 @@ class CheckpointsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, checkpoints::restoreLast);
         assertTrue(e.getMessage().startsWith("checkpoint " + last + " is damaged ("), e.getMessage());
         assertTrue(e.getMessage().endsWith("): delete " + dir + " to start the run afresh"), e.getMessage());
+    }
+
+    @Test
+    void aCutLastCheckpointFallsBackToThePreviousOneAndSaysSo() throws Exception {
+        ComputationGraph g = TinyData.SMALL.build(TinyData.SHAPE, 3, 5);
+        Checkpoints checkpoints = Checkpoints.everyEpoch(dir);
+        checkpoints.epochEnded(g, new Checkpoints.State(1, 0, 0.5, 0), true, 1e-9);
+        float[] epoch1 = g.params().toFloatVector();
+        g.params().addi(1);
+        checkpoints.epochEnded(g, new Checkpoints.State(2, 0, 0.5, 1), false, 1e-9);
+        assertTrue(Files.isRegularFile(dir.resolve("previous.zip")), "the one before is kept while training");
+        assertTrue(checkpoints.recovery().isEmpty());
+        Path last = dir.resolve("last.zip");
+        byte[] whole = Files.readAllBytes(last);
+        Files.write(last, Arrays.copyOf(whole, whole.length - 100)); // cut by a full disk or a half copy
+
+        Checkpoints reopened = Checkpoints.everyEpoch(dir);
+        assertEquals(new Checkpoints.State(1, 0, 0.5, 0), reopened.state().orElseThrow());
+        String recovery = reopened.recovery().orElseThrow();
+        assertTrue(recovery.startsWith("checkpoint " + last + " is damaged ("), recovery);
+        assertTrue(recovery.endsWith("resuming from the one before it, " + dir.resolve("previous.zip")
+                + " (after epoch 1)"), recovery);
+        assertArrayEquals(epoch1, reopened.restoreLast().params().toFloatVector());
+
+        reopened.finished();
+        assertFalse(Files.exists(dir.resolve("previous.zip")), "a finished run keeps only last.zip");
+        IllegalStateException e = assertThrows(IllegalStateException.class, reopened::state);
+        assertTrue(e.getMessage().endsWith(": delete " + dir + " to start the run afresh"), e.getMessage());
     }
 
     @Test

@@ -18,12 +18,12 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
  * A model zip as Thaw writes it: DL4J's own {@code ModelSerializer} format, so any DL4J program can read it, plus
  * one JSON string ({@code objects/thaw-model.json}) saying which backbone, input and labels it was trained with and how.
  *
- * <p>Saving writes a temporary file beside the target and moves it into place, so a crash never leaves a
- * half-written model under the real name.
+ * <p>Saving writes a temporary file beside the target, in one pass and uncompressed ({@link ModelZip}), and moves it
+ * into place, so a crash never leaves a half-written model under the real name.
  */
 public final class ThawModelFile {
 
-    /** Stored with DL4J's {@code ModelSerializer.addObjectToFile}, which places it under {@code objects/}. */
+    /** Stored as DL4J's {@code ModelSerializer.addObjectToFile} stores objects: under {@code objects/}. */
     public static final String INFO_KEY = "thaw-model.json";
     public static final String INFO_ENTRY = "objects/" + INFO_KEY;
 
@@ -50,10 +50,8 @@ public final class ThawModelFile {
 
     public static void save(ComputationGraph graph, Info info, Path file, boolean saveUpdater) {
         try {
-            AtomicFile.write(file, tmp -> {
-                ModelSerializer.writeModel(graph, tmp.toFile(), saveUpdater);
-                ModelSerializer.addObjectToFile(tmp.toFile(), INFO_KEY, JSON.writeValueAsString(info));
-            });
+            AtomicFile.write(file, tmp -> ModelZip.write(graph, tmp, saveUpdater,
+                    Map.of(INFO_KEY, JSON.writeValueAsString(info)), Map.of()));
         } catch (IOException e) {
             throw new WeightsException("cannot save model to " + file + ": " + e.getMessage(), e);
         }
