@@ -37,6 +37,11 @@ final class CandidateRunner {
         return skipped;
     }
 
+    /** Whether the results log holds this candidate at this rung (it will not train again). */
+    boolean recorded(int index, int rung) {
+        return log.find(r -> r.index() == index && r.rung() == rung).isPresent();
+    }
+
     CandidateRecord run(int index, int rung, TrainConfig config) {
         var done = log.find(r -> r.index() == index && r.rung() == rung);
         if (done.isPresent()) {

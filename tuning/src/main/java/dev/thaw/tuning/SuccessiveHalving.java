@@ -5,13 +5,15 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 
 /**
  * Successive halving over Arbiter's candidates: every candidate gets {@code minEpochs}; the best 1/eta go on to
  * eta times as many (continuing from their checkpoint, not starting over), and so on until the full epoch budget or
- * a single candidate is left. Most of the time goes to the promising configurations.
+ * a single candidate is left. Most of the time goes to the promising configurations. A {@link CandidateGate} may end
+ * the search before a candidate starts (a spent time budget).
  */
 final class SuccessiveHalving {
 
@@ -19,21 +21,31 @@ final class SuccessiveHalving {
     }
 
     static List<CandidateRecord> run(CandidateGenerator generator, int count, SweepSpec spec, CandidateRunner runner,
-                                     PrintWriter out) {
+                                     CandidateGate gate, PrintWriter out) {
         List<Candidate> alive = new ArrayList<>();
         for (int i = 0; i < count && generator.hasMoreCandidates(); i++) {
             alive.add(generator.getCandidate());
         }
         List<CandidateRecord> finals = new ArrayList<>();
         int epochs = Math.min(spec.minEpochs(), spec.epochs());
+        int epochsBefore = 0;
         for (int rung = 0; !alive.isEmpty(); rung++) {
             out.printf("rung %d: %d candidate(s) at %d epoch(s)%n", rung, alive.size(), epochs);
             List<CandidateRecord> results = new ArrayList<>();
+            Optional<String> refused = Optional.empty();
             for (Candidate c : alive) {
                 TrainConfig config = ((TrainConfig) c.getValue()).toBuilder().epochs(epochs).build();
+                if (!runner.recorded(c.getIndex(), rung)) {
+                    refused = gate.refuse(config, epochsBefore);
+                    if (refused.isPresent()) {
+                        out.printf("  c%03d rung %d  not started: %s; the sweep ends here%n", c.getIndex(), rung,
+                                refused.get());
+                        break;
+                    }
+                }
                 results.add(runner.run(c.getIndex(), rung, config));
             }
-            boolean last = epochs >= spec.epochs() || alive.size() == 1;
+            boolean last = epochs >= spec.epochs() || alive.size() == 1 || refused.isPresent();
             if (last) {
                 finals.addAll(results);
                 break;
@@ -43,6 +55,7 @@ final class SuccessiveHalving {
                     .sorted(Comparator.comparingDouble(CandidateRecord::score).reversed())
                     .limit(keep).map(CandidateRecord::index).toList();
             alive = alive.stream().filter(c -> promoted.contains(c.getIndex())).toList();
+            epochsBefore = epochs;
             epochs = Math.min(spec.epochs(), epochs * spec.halvingEta());
         }
         return finals;

@@ -2,6 +2,7 @@ package dev.thaw.tuning;
 
 import dev.thaw.engine.eval.EvaluationReport;
 import dev.thaw.engine.run.FolderLock;
+import dev.thaw.engine.run.RunDirectory;
 import dev.thaw.engine.run.RunEvaluation;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.StopSignal;
@@ -47,9 +48,10 @@ public final class Sweep {
      * @param best    the best successful candidate at its final budget, if any
      * @param seconds wall time of this invocation
      * @param skipped candidates found finished in the results log and not trained again
+     * @param test    the best candidate's score on the test split (validation when the data has none)
      */
     public record Outcome(List<CandidateRecord> records, Optional<CandidateRecord> best, double seconds,
-                          int skipped) {
+                          int skipped, Optional<EvaluationReport> test) {
     }
 
     /** What {@code sweep.json} holds; a re-run must ask for the same. */
@@ -61,12 +63,23 @@ public final class Sweep {
 
     /** Runs (or resumes) the sweep in {@code dir}, then writes the report and exports the best run. */
     public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
+        return run(spec, base, dir, out, CandidateGate.ALL);
+    }
+
+    /**
+     * Runs (or resumes) the sweep, asking {@code gate} before each candidate's training (successive halving only:
+     * {@code spec.halvingEta() > 0}).
+     */
+    public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out, CandidateGate gate) {
+        if (gate != CandidateGate.ALL && spec.halvingEta() == 0) {
+            throw new IllegalArgumentException("a candidate gate needs a successive-halving sweep (halvingEta > 0)");
+        }
         try (FolderLock lock = FolderLock.acquire(dir, "sweep")) { // one process per sweep folder
-            return search(spec, base, dir, out);
+            return search(spec, base, dir, out, gate);
         }
     }
 
-    private static Outcome search(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
+    private static Outcome search(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out, CandidateGate gate) {
         long start = System.nanoTime();
         checkDefinition(new Definition(spec, base), dir);
         ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);
@@ -95,7 +108,7 @@ public final class Sweep {
                 spec.halvingEta() > 0 ? ", successive halving (eta " + spec.halvingEta() + ", from "
                         + spec.minEpochs() + " epochs)" : "");
         if (spec.halvingEta() > 0) {
-            SuccessiveHalving.run(generator, count, spec, runner, out);
+            SuccessiveHalving.run(generator, count, spec, runner, gate, out);
         } else {
             List<TerminationCondition> stop = new ArrayList<>();
             stop.add(new MaxCandidatesCondition(count));
@@ -116,16 +129,17 @@ public final class Sweep {
         List<CandidateRecord> records = log.all();
         Optional<CandidateRecord> best = best(records);
         SweepReport.write(dir, records, best);
-        best.ifPresent(b -> {
-            scoreOnTest(b, out);
+        Optional<EvaluationReport> test = best.map(b -> {
+            EvaluationReport score = scoreOnTest(b, out);
             exportBest(Path.of(b.runDir()), dir.resolve("best"));
+            return score;
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("%d candidate runs recorded (%d already done before this start); best: %s in %.0f s%n",
                 records.size(), runner.skipped(), best.map(b -> String.format("c%03d %s lr %.2e val acc %.4f",
                         b.index(), b.strategy(), b.lr(), b.score())).orElse("none"), seconds);
         out.flush();
-        return new Outcome(records, best, seconds, runner.skipped());
+        return new Outcome(records, best, seconds, runner.skipped(), test);
     }
 
     /** The best candidate at its largest budget: with halving, later rungs outrank earlier ones. */
@@ -157,15 +171,17 @@ public final class Sweep {
      * Candidates train without scoring the test split (at 64 px that pass over 5,000 images cost each ResNet50
      * candidate ~28 s); the winner is scored here, once, as its own run would have been.
      */
-    private static void scoreOnTest(CandidateRecord best, PrintWriter out) {
+    private static EvaluationReport scoreOnTest(CandidateRecord best, PrintWriter out) {
         Path run = Path.of(best.runDir());
         if (Files.exists(run.resolve("evaluation.json"))) {
-            return; // scored by an earlier start of this sweep, or a candidate from before candidates skipped it
+            // scored by an earlier start of this sweep, or a candidate from before candidates skipped it
+            return RunDirectory.open(run).readJson("evaluation.json", EvaluationReport.class);
         }
         long start = System.nanoTime();
         EvaluationReport test = RunEvaluation.finalScore(run);
         out.printf(Locale.ROOT, "best candidate c%03d on the %s split (the only candidate scored on it): accuracy "
                 + "%.4f, %.1f s%n", best.index(), test.split(), test.accuracy(), (System.nanoTime() - start) / 1e9);
+        return test;
     }
 
     /** The best candidate's run folder, without its checkpoints, as {@code DIR/best}. */

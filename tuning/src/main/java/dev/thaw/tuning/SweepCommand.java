@@ -8,11 +8,9 @@ import dev.thaw.engine.cli.TrainOptions;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
-import dev.thaw.zoo.FreezePoint;
 import dev.thaw.zoo.weights.WeightSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,13 +146,7 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
             return SweepSpec.read(file);
         }
         Backbone backbone = Backbones.get(base.model());
-        List<String> points = freeze;
-        if (points == null) {
-            points = new ArrayList<>(List.of("full"));
-            for (FreezePoint p : backbone.freezePoints().list()) {
-                points.add(p.equals(backbone.freezePoints().deepest()) ? "head" : p.name());
-            }
-        }
+        List<String> points = freeze != null ? freeze : SweepSpec.everyFreezePoint(backbone);
         for (String p : points) {
             if (!p.equals("full")) {
                 backbone.freezePoints().resolve(p);

@@ -3,7 +3,10 @@ package dev.thaw.tuning;
 import dev.thaw.engine.run.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import dev.thaw.zoo.Backbone;
+import dev.thaw.zoo.FreezePoint;
 import org.nd4j.shade.jackson.annotation.JsonIgnoreProperties;
 import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -79,6 +82,18 @@ public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<St
     public static SweepSpec grid(List<String> freeze, double lrMin, double lrMax, int lrCount, int epochs) {
         return new SweepSpec(freeze, lrMin, lrMax, null, null, null, null, null, epochs, "grid", lrCount, 0, 0, 1, 0,
                 1);
+    }
+
+    /**
+     * Every freeze point of {@code backbone}, most trained first: {@code full}, its named points, {@code head} (its
+     * deepest point).
+     */
+    public static List<String> everyFreezePoint(Backbone backbone) {
+        List<String> points = new ArrayList<>(List.of("full"));
+        for (FreezePoint p : backbone.freezePoints().list()) {
+            points.add(p.equals(backbone.freezePoints().deepest()) ? "head" : p.name());
+        }
+        return points;
     }
 
     /** The learning rates a grid search tries: {@code gridLrCount} of them, evenly spaced in log space. */

@@ -67,6 +67,11 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
         return values;
     }
 
+    /** The {@code freeze} kind's strategy at a freeze point: {@code full}, {@code head} or {@code freeze:POINT}. */
+    static String freezeStrategy(String point) {
+        return point.equals("full") || point.equals("head") ? point : "freeze:" + point;
+    }
+
     @Override
     public TrainConfig getValue(double[] values) {
         String point = freeze.getValue(values);
@@ -74,7 +79,7 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
         // Dropout belongs to the added dense layer: with the backbone's own head (width 0) there is none to record.
         int width = headWidth.getValue(values);
         String strategySpec = switch (kind) {
-            case "freeze" -> point.equals("full") ? "full" : point.equals("head") ? "head" : "freeze:" + point;
+            case "freeze" -> freezeStrategy(point);
             // the head converges alone on cached features (milliseconds an epoch), then trains with the layers after it
             case "two-phase" -> "two-phase:auto:" + (point.equals("full") ? "none" : point);
             case "discriminative" -> "discriminative";

@@ -63,12 +63,12 @@ class ReadmeExamplesTest {
         List<String> readme = blocks(Pattern.compile("```java\n(.*?)```", Pattern.DOTALL), section);
         List<String> here = blocks(Pattern.compile("// README\n(.*?)\\s*// README end", Pattern.DOTALL),
                 Files.readString(SELF)).stream().map(ReadmeExamplesTest::dedent).toList();
-        assertEquals(3, here.size());
+        assertEquals(4, here.size());
         assertEquals(here, readme, "README's Java examples differ from ReadmeExamplesTest's: change both");
     }
 
     @Test
-    void trainPredictAndSweepAsTheReadmeShows() throws IOException {
+    void trainPredictSweepAndAutoAsTheReadmeShows() throws IOException {
         Path runs = dir.resolve("runs");
         Path sweeps = dir.resolve("sweeps");
         Path photos = Files.createDirectories(dir.resolve("photos"));
@@ -117,6 +117,14 @@ class ReadmeExamplesTest {
 
         assertEquals(6, outcome.records().size());
         assertTrue(Files.isRegularFile(sweeps.resolve("clothes/best/evaluation.json")));
+
+        // README
+        Auto.Outcome answer = Auto.run(clothes, 45, sweeps.resolve("auto"), new PrintWriter(System.out, true));
+        System.out.println(answer.best().orElseThrow().strategy() + " at " + answer.best().orElseThrow().lr());
+        // README end
+
+        assertTrue(answer.seconds() <= 45 * 1.1, printed.toString());
+        assertTrue(Files.isRegularFile(sweeps.resolve("auto/best/model.zip")));
     }
 
     private static List<String> blocks(Pattern p, String text) {

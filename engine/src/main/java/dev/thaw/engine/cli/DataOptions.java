@@ -48,6 +48,15 @@ public final class DataOptions {
         return seed;
     }
 
+    /** What {@code --data} names. */
+    public String source() {
+        return data;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
     public SplitPlan plan() {
         return new SplitPlan(seed, val, test, perClass, classes, valPerClass);
     }

@@ -107,6 +107,17 @@ public final class FineTune {
         }
     }
 
+    /** How {@code config} trains {@code backbone} on {@code splits}: its strategy, optimizer and BatchNorm mode. */
+    public static TrainSettings settings(TrainConfig config, Backbone backbone, DataSplits splits) {
+        boolean pretrained = WeightSource.parse(config.weights()).pretrained();
+        Optimizer optimizer = new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
+                config.weightDecay());
+        BatchNormMode batchNorm = BatchNormMode.parse(config.batchNorm(), pretrained,
+                splits.get(Split.TRAIN).size() / splits.numClasses(), backbone);
+        return new TrainSettings(Strategy.parse(config.strategy()), optimizer, config.epochs(), config.seed(),
+                config.patience(), config.featureCache(), batchNorm, pretrained);
+    }
+
     private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out,
                                      List<TrainingListener> listeners) {
         long start = System.nanoTime();
@@ -122,15 +133,11 @@ public final class FineTune {
                     + "(--weights " + config.weights() + "): they will never learn. Pass pretrained --weights "
                     + "(e.g. thaw:runs/NAME/model.zip from `pretrain`, imagenet) or use --strategy full.");
         }
-        Optimizer optimizer = new Optimizer(config.updater(), new LearningRate(config.lr(), config.schedule()),
-                config.weightDecay());
         BatchNormMode.parse(config.batchNorm(), true, 0, backbone); // checks the value before the data is read
 
         DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
-        BatchNormMode batchNorm = BatchNormMode.parse(config.batchNorm(), weights.pretrained(),
-                splits.get(Split.TRAIN).size() / splits.numClasses(), backbone);
-        TrainSettings settings = new TrainSettings(strategy, optimizer, config.epochs(), config.seed(),
-                config.patience(), config.featureCache(), batchNorm, weights.pretrained());
+        TrainSettings settings = settings(config, backbone, splits);
+        BatchNormMode batchNorm = settings.batchNorm();
         String report = DataReport.render(splits);
         out.print(report);
         out.flush();
@@ -160,6 +167,7 @@ public final class FineTune {
         int done = checkpoints.state().map(Checkpoints.State::completedEpochs).orElse(0);
         List<EpochMetrics> previous = MetricsCsv.read(dir.metrics(), done);
         MetricsCsv.rewrite(dir.metrics(), previous);
+        checkpoints.recovery().ifPresent(out::println);
         if (done > 0) {
             out.printf("resuming %s after epoch %d of %d%n", dir.path(), done, totalEpochs);
         }
