@@ -9,6 +9,8 @@ import dev.thaw.engine.data.Splitter;
 import dev.thaw.engine.eval.EvaluationReport;
 import dev.thaw.engine.run.RunDirectory;
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.tuning.Auto;
+import dev.thaw.tuning.AutoPlan;
 import dev.thaw.tuning.CandidateRecord;
 import dev.thaw.tuning.Charts;
 import dev.thaw.tuning.FolderTree;
@@ -54,6 +56,8 @@ public final class SweepVsPeer {
     private static final String THAW_SWEEP = "thaw-sweep";
     /** Thaw's whole sweep wall time, kept for {@code --report-only}. */
     private static final String THAW_WALL = "thaw-sweep-seconds.json";
+    /** In Thaw's sweep folder when its side was {@code auto}. */
+    private static final String AUTO_PLAN = "auto-plan.json";
 
     /** One trained candidate, on either side, and when (seconds into its side's search) it finished. */
     record Candidate(String freeze, double lr, double bestVal, double seconds, double elapsed, int epochs) {
@@ -112,15 +116,19 @@ public final class SweepVsPeer {
                     "--pretrained", peerPretrained.toString(), "--indices", indices.toString(), "--out",
                     out.resolve(PEER_LOG).toString()));
             FolderTree.delete(out.resolve(THAW_SWEEP));
-            Sweep.Outcome outcome = Sweep.run(spec, base.toBuilder().weights(pre.weights()).split(split)
-                    .epochs(epochs).build(), out.resolve(THAW_SWEEP), new PrintWriter(System.out, true));
-            JSON.writeValue(out.resolve(THAW_WALL).toFile(), Map.of("seconds", outcome.seconds()));
+            TrainConfig thawBase = base.toBuilder().weights(pre.weights()).split(split).epochs(epochs).build();
+            PrintWriter console = new PrintWriter(System.out, true);
+            double seconds = o.has("--auto")
+                    ? Auto.run(thawBase, Auto.budgetSeconds(o.get("--auto", "")), freeze, out.resolve(THAW_SWEEP),
+                    console).seconds()
+                    : Sweep.run(spec, thawBase, out.resolve(THAW_SWEEP), console).seconds();
+            JSON.writeValue(out.resolve(THAW_WALL).toFile(), Map.of("seconds", seconds));
         }
         Side peer = peer(Files.readAllLines(out.resolve(PEER_LOG)));
         List<CandidateRecord> records = new ResultsLog<>(out.resolve(THAW_SWEEP).resolve("results.jsonl"),
                 CandidateRecord.class).all();
         // a folder from before the sweep's wall time was kept: its candidates back to back
-        Side thaw = thaw(records, Files.exists(out.resolve(THAW_WALL))
+        Side thaw = thaw(isAuto(out) ? "Thaw auto" : "Thaw sweep", records, Files.exists(out.resolve(THAW_WALL))
                 ? JSON.readTree(out.resolve(THAW_WALL).toFile()).get("seconds").asDouble()
                 : records.stream().mapToDouble(CandidateRecord::seconds).sum());
 
@@ -171,7 +179,7 @@ public final class SweepVsPeer {
      * Thaw's side from its sweep's results log, and its wall time: the whole {@code Sweep.run}, candidates, the
      * winner's test scoring, report and export (the peer's is its loop and its winner's test scoring).
      */
-    private static Side thaw(List<CandidateRecord> records, double seconds) {
+    private static Side thaw(String name, List<CandidateRecord> records, double seconds) {
         List<Candidate> candidates = new ArrayList<>();
         double elapsed = 0;
         for (CandidateRecord r : records) {
@@ -180,12 +188,12 @@ public final class SweepVsPeer {
         }
         Optional<CandidateRecord> best = Sweep.best(records);
         if (best.isEmpty()) {
-            return new Side("Thaw sweep", candidates, seconds, "none", Double.NaN, Double.NaN);
+            return new Side(name, candidates, seconds, "none", Double.NaN, Double.NaN);
         }
         CandidateRecord b = best.get();
         EvaluationReport test = RunDirectory.open(Path.of(b.runDir())).readJson("evaluation.json",
                 EvaluationReport.class);
-        return new Side("Thaw sweep", candidates, seconds, b.strategy() + String.format(Locale.ROOT, ", lr %.0e",
+        return new Side(name, candidates, seconds, b.strategy() + String.format(Locale.ROOT, ", lr %.0e",
                 b.lr()), b.score(), test.accuracy());
     }
 
@@ -215,7 +223,7 @@ public final class SweepVsPeer {
         sb.append(String.format(Locale.ROOT, "# Sweep vs the PyTorch loop: %s at %s%n%n", plan.model(),
                 plan.input()));
         sb.append(String.format(Locale.ROOT, "The same space on both sides: freeze points %s (PyTorch: frozen "
-                        + "through %s) × %d learning rates, %d epochs each, Adam, batch %d, on the same %d training "
+                        + "through %s) × %d learning rates, %d epochs each%s, Adam, batch %d, on the same %d training "
                         + "and %d validation images per class of Fashion-MNIST classes 5-9 (Debian's data), "
                         + "test on its 5,000 test images of 5-9. Each side starts from its own %s pretrained on "
                         + "classes 0-4 for %d epoch(s) by its own code (source test accuracy: Thaw %.4f, PyTorch %s). "
@@ -223,12 +231,22 @@ public final class SweepVsPeer {
                         + "the PyTorch loop one rate for everything (frozen stages in eval mode). The PyTorch loop "
                         + "ran first, then Thaw's sweep, one after the other in this invocation.%n%n",
                 String.join(", ", freeze), String.join(", ", peerFreeze), lrCount,
-                plan.targetEpochs(), plan.batch(), plan.budgets().get(0), plan.valPerClass(), plan.model(),
+                plan.targetEpochs(), isAuto(out) ? " on the PyTorch side (Thaw's: as `auto` planned them, below)" : "",
+                plan.batch(), plan.budgets().get(0), plan.valPerClass(), plan.model(),
                 plan.sourceEpochs(), pre.accuracy(), peerSource, kind, kind.equals("two-phase")
                         ? "first train the new head alone on cached features at the rate until validation accuracy "
                         + "stops improving, then train it at that rate with the layers after the freeze point at a "
                         + "tenth of it"
                         : "train a new head at 10x the rate of the layers below it"));
+        Path autoPlan = out.resolve(THAW_SWEEP).resolve(AUTO_PLAN);
+        if (isAuto(out)) {
+            AutoPlan p = JSON.readValue(autoPlan.toFile(), AutoPlan.class);
+            sb.append(String.format(Locale.ROOT, "**Thaw's side is `auto`**, not the grid: given the budget, it "
+                            + "measured a training step at each freeze point (%.0f s), planned the search below and "
+                            + "ran it, starting no candidate the rest of the budget could not pay for; its wall time "
+                            + "includes the measuring. Its plan:%n%n```%n%s```%n%n", p.costs().measureSeconds(),
+                    p.render(budgetOf(command))));
+        }
         sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Command: `%s`.%s%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), command,
                 note.isEmpty() ? "" : " " + note));
@@ -269,13 +287,24 @@ public final class SweepVsPeer {
         return sb.toString();
     }
 
+    /** Whether Thaw's side of this output folder was {@code auto} rather than a grid sweep. */
+    private static boolean isAuto(Path out) {
+        return Files.exists(out.resolve(THAW_SWEEP).resolve(AUTO_PLAN));
+    }
+
+    /** The {@code --auto} budget of the command line, in seconds (NaN without one). */
+    private static double budgetOf(String command) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--auto (\\S+)").matcher(command);
+        return m.find() ? Auto.budgetSeconds(m.group(1)) : Double.NaN;
+    }
+
     private static String size(ComparisonPlan plan) {
         return plan.input().substring(plan.input().lastIndexOf('x') + 1);
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--per-class", "--val-per-class",
             "--epochs", "--freeze", "--peer-freeze", "--strategy", "--halving-eta", "--min-epochs", "--lr-min",
-            "--lr-max", "--lr-count", "--source-epochs", "--out", "--peer", "--note");
+            "--lr-max", "--lr-count", "--source-epochs", "--out", "--peer", "--note", "--auto");
 
     private static final String HELP = """
             SweepVsPeer: Thaw's sweep and the PyTorch loop on the same freeze x learning-rate space, one invocation.
@@ -291,6 +320,8 @@ public final class SweepVsPeer {
               --halving-eta N       Thaw's sweep with successive halving: every candidate --min-epochs (default 1),
                                     the best 1/N of them N times that, and so on (default 0: off, the full grid)
               --lr-min, --lr-max, --lr-count   the learning-rate grid, log-spaced (default 1e-4, 1e-2, 3)
+              --auto TIME           Thaw's side is `auto` with this budget (e.g. 10m) over --freeze, instead of
+                                    the grid sweep; the peer still runs the grid
               --source-epochs N     pretraining epochs on classes 0-4, each side (default 1)
               --out DIR             default benchmarks/results/sweep-vs-peer (pretrained models are reused from it)
               --peer PYTHON         interpreter with torch + torchvision (default /usr/bin/python3)
