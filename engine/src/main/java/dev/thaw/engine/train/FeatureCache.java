@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -87,9 +88,11 @@ public final class FeatureCache {
 
     /**
      * Featurized minibatches of {@code data} under {@code key}: read from disk when present, otherwise computed
-     * through {@code helper}'s frozen part and stored.
+     * through {@code helper}'s frozen part and stored. The data is opened only on a miss: a prefetching pipeline
+     * starts its thread when opened, and one opened but never read kept that thread (and the batches it held)
+     * alive for good, one per sweep candidate (SoakBenchmark).
      */
-    public List<DataSet> get(Key key, TransferLearningHelper helper, DataSetIterator data) {
+    public List<DataSet> get(Key key, TransferLearningHelper helper, Supplier<DataSetIterator> opened) {
         Path file = directory == null ? null : directory.resolve(key.fileName());
         if (file != null && Files.isRegularFile(file)) {
             try {
@@ -105,7 +108,7 @@ public final class FeatureCache {
         }
         long start = System.nanoTime();
         List<DataSet> batches = new ArrayList<>();
-        data.reset();
+        DataSetIterator data = opened.get();
         while (data.hasNext()) {
             DataSet f = helper.featurize(data.next());
             // The pipeline prefetches into a cyclic workspace: the batch's arrays (the labels are passed through
@@ -130,7 +133,7 @@ public final class FeatureCache {
     public DataSet featurize(ComputationGraph master, FreezePoint point, Key base, DataPipeline pipeline, Split split) {
         ComputationGraph frozen = new TransferLearning.GraphBuilder(master).setFeatureExtractor(point.vertex()).build();
         Key key = base.at(point.vertex(), pipeline.splits(), split);
-        return get(key, new TransferLearningHelper(frozen), pipeline.evaluation(split)).get(0);
+        return get(key, new TransferLearningHelper(frozen), () -> pipeline.evaluation(split)).get(0);
     }
 
     /** Times the frozen forward pass actually ran (misses). */

@@ -282,7 +282,7 @@ public final class Trainer {
 
     private DataSet featuresOf(TransferLearningHelper helper, Phase phase, Split split) {
         FeatureCache.Key key = baseKey.at(phase.frozen().vertex(), pipeline.splits(), split);
-        return features.get(key, helper, pipeline.evaluation(split)).get(0);
+        return features.get(key, helper, () -> pipeline.evaluation(split)).get(0);
     }
 
     /** The data pipeline shuffles by epoch number; a resumed run continues the same sequence. */

@@ -40,17 +40,26 @@ class FeatureCacheTest {
     @Test
     void secondRunAndAnotherLearningRateReuseTheFeatures() throws Exception {
         FeatureCache first = new FeatureCache(dir);
-        Trainer.Result a = train(first, TinyData.key(), "head", 1e-2, 240, 5);
+        // enough images for more evaluation batches than the pipeline prefetches (4 of up to 256)
+        Trainer.Result a = train(first, TinyData.key(), "head", 1e-2, 1800, 5);
         assertEquals(2, first.computed(), "train and val featurized once each for 2 epochs");
         assertTrue(a.history().stream().allMatch(EpochMetrics::featurized));
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count());
         }
 
+        long prefetching = prefetchThreads();
         FeatureCache second = new FeatureCache(dir);
-        train(second, TinyData.key(), "head", 3e-3, 240, 5);
+        train(second, TinyData.key(), "head", 3e-3, 1800, 5);
         assertEquals(0, second.computed(), "hit: no frozen forward pass at all");
         assertEquals(2, second.hits());
+        assertEquals(prefetching, prefetchThreads(), "a hit opens no data: a prefetch thread opened and never read "
+                + "stayed alive (one per sweep candidate)");
+    }
+
+    private static long prefetchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("ADSI prefetch")).count();
     }
 
     @Test
