@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param batch       minibatch size
  * @param headWidth   width of the dense layer added before the output (0: the backbone's own head)
  * @param dropout     dropout probability of that layer
- * @param status      {@code ok} or {@code failed}
+ * @param status      {@code ok}, {@code failed}, or {@code interrupted} (stopped by Ctrl-C or SIGTERM: trained
+ *                    again, from its checkpoint, when the sweep resumes)
  * @param reason      why it failed (empty when ok)
  * @param valScores   validation accuracy after each epoch
  * @param score       validation accuracy of the epoch the candidate keeps as its model, its best so far (the sweep
@@ -43,6 +44,15 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
                 featuresComputed, featuresReused, runDir);
     }
 
+    /** A candidate stopped by {@code signal} before it finished: kept in the log to say so, trained again on resume. */
+    static CandidateRecord interrupted(int index, int rung, TrainConfig config, String signal, double seconds,
+                                       String runDir) {
+        return new CandidateRecord(index, rung, config.epochs(), config.strategy(),
+                CandidateRunner.freezeOf(config.strategy()), config.lr(), config.updater(), config.batch(),
+                config.headWidth(), config.dropout(), "interrupted", "stopped by " + signal, List.of(), Double.NaN,
+                seconds, 0, 0, runDir);
+    }
+
     /** The head it trained, as tables show it: the backbone's own, or the added dense layer. */
     public String head() {
         return headWidth == 0 ? "own" : String.format(Locale.ROOT, "dense %d, dropout %.2f", headWidth,
@@ -51,5 +61,16 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
 
     public boolean ok() {
         return "ok".equals(status);
+    }
+
+    /** Stopped before it finished: not a result; the sweep trains it again when resumed. */
+    public boolean interrupted() {
+        return "interrupted".equals(status);
+    }
+
+    /** The status as reports show it. */
+    public String describeStatus() {
+        return ok() ? "ok" : interrupted() ? "interrupted (" + reason + "; trained again on resume)"
+                : "failed: " + reason;
     }
 }

@@ -37,13 +37,17 @@ final class CandidateRunner {
         return skipped;
     }
 
+    private java.util.Optional<CandidateRecord> finished(int index, int rung) {
+        return log.find(r -> r.index() == index && r.rung() == rung && !r.interrupted());
+    }
+
     /** Whether the results log holds this candidate at this rung (it will not train again). */
     boolean recorded(int index, int rung) {
-        return log.find(r -> r.index() == index && r.rung() == rung).isPresent();
+        return finished(index, rung).isPresent();
     }
 
     CandidateRecord run(int index, int rung, TrainConfig config) {
-        var done = log.find(r -> r.index() == index && r.rung() == rung);
+        var done = finished(index, rung);
         if (done.isPresent()) {
             skipped++;
             return done.get();
@@ -67,7 +71,9 @@ final class CandidateRunner {
             record = CandidateRecord.of(index, rung, config, "", scores, seconds(start), r.featuresComputed(),
                     r.featuresReused(), runDir.toString());
         } catch (TrainingStoppedException e) {
-            // not a result: left out of the log, the candidate continues from its checkpoint when the sweep resumes
+            // not a result: recorded as interrupted, and trained on from its checkpoint when the sweep resumes
+            log.append(CandidateRecord.interrupted(index, rung, config, e.signal(), seconds(start),
+                    runDir.toString()));
             out.printf("  c%03d rung %d  interrupted (%s)%n", index, rung, e.signal());
             out.flush();
             throw new TrainingStoppedException(e.signal(), e.completedEpochs(), String.format("sweep stopped by %s "

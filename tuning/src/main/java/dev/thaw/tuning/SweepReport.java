@@ -61,7 +61,8 @@ public final class SweepReport {
         Map<Integer, CandidateRecord> last = new LinkedHashMap<>();
         for (CandidateRecord r : records) {
             CandidateRecord prev = last.get(r.index());
-            if (prev == null || r.rung() > prev.rung()) {
+            // a finished record replaces an interrupted one of the same rung (the resumed training)
+            if (prev == null || r.rung() > prev.rung() || r.rung() == prev.rung() && prev.interrupted()) {
                 last.put(r.index(), r);
             }
         }
@@ -91,7 +92,7 @@ public final class SweepReport {
                             + "%d/%d | %s |%n", r.ok() ? String.valueOf(rank++) : "-", r.index(), r.strategy(),
                     r.freeze(), r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), score(r), r.seconds(),
                     r.featuresComputed(), r.featuresReused(),
-                    r.ok() ? "ok" : "failed: " + r.reason().replace("|", "/")));
+                    r.describeStatus().replace("|", "/")));
         }
         return sb.toString();
     }
@@ -110,7 +111,7 @@ public final class SweepReport {
                     + "<td>%s</td><td>%d</td><td>%s</td><td>%d</td><td>%s</td><td>%.1f</td><td>%s</td></tr>",
                     r.ok() ? String.valueOf(rank++) : "-", r.index(), escape(r.strategy()), escape(r.freeze()),
                     r.lr(), r.updater(), r.batch(), r.head(), r.epochs(), score(r), r.seconds(),
-                    r.ok() ? "ok" : "failed: " + escape(r.reason())));
+                    escape(r.describeStatus())));
         }
         return HtmlPage.of("Sweep report", sb.append("</table>").toString());
     }

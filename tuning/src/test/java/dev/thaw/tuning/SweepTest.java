@@ -1,6 +1,7 @@
 package dev.thaw.tuning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
@@ -237,5 +239,45 @@ class SweepTest {
                 .collect(java.util.stream.Collectors.toSet()), "none twice");
         assertEquals(before, after.subList(0, before.size()), "finished candidates were not redone");
         assertTrue(out.toString().contains("(" + before.size() + " already done before this start)"), out.toString());
+    }
+
+    @Test
+    void aStoppedSweepRecordsItsCandidateAsInterruptedAndFinishesItOnResume() throws Exception {
+        Path d = dir.resolve("stopped");
+        // 50 epochs a candidate: long enough for the stop to land mid-training
+        SweepSpec spec = new SweepSpec(List.of("block3", "head"), 1e-3, 1e-3, null, null, null, null, null, 50,
+                "grid", 1, 0, 0, 1, 3, 50);
+        int[] asked = {0};
+        CandidateGate sigtermDuringTheSecond = (config, done) -> {
+            if (++asked[0] == 2) { // as the signal handler does, once the second candidate's run has begun
+                Thread signal = new Thread(() -> {
+                    Path started = d.resolve("candidates/c001/config.json");
+                    while (!Files.exists(started)) {
+                        Thread.onSpinWait();
+                    }
+                    dev.thaw.engine.train.StopSignal.request("SIGTERM");
+                });
+                signal.setDaemon(true);
+                signal.start();
+            }
+            return Optional.empty();
+        };
+        try {
+            assertThrows(dev.thaw.engine.train.TrainingStoppedException.class, () -> Sweep.run(spec,
+                    base(1), d, new PrintWriter(new StringWriter()), sigtermDuringTheSecond));
+        } finally {
+            dev.thaw.engine.train.StopSignal.clear();
+        }
+        List<CandidateRecord> stopped = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
+        assertEquals(List.of("ok", "interrupted"), stopped.stream().map(CandidateRecord::status).toList());
+        assertEquals("stopped by SIGTERM", stopped.get(1).reason());
+
+        Sweep.Outcome resumed = Sweep.run(spec, base(1), d, new PrintWriter(new StringWriter()));
+        assertEquals(1, resumed.skipped(), "the finished one is not trained again, the interrupted one is");
+        assertEquals(2, resumed.records().stream().filter(CandidateRecord::ok).count());
+        assertEquals(1, resumed.records().stream().filter(r -> r.index() == stopped.get(1).index() && r.ok())
+                .count());
+        assertFalse(Files.readString(d.resolve("report.md")).contains("interrupted"),
+                "the report shows the resumed candidate's result, not its interruption");
     }
 }
