@@ -110,6 +110,12 @@ public final class FeatureCache {
         List<DataSet> batches = new ArrayList<>();
         DataSetIterator data = opened.get();
         while (data.hasNext()) {
+            // a stop request ends it between batches: this split's features are lost, those cached before are not
+            StopSignal.requested().ifPresent(signal -> {
+                throw new TrainingStoppedException(signal, 0, "featurizing stopped by " + signal + " after "
+                        + batches.size() + " batches of " + key.freezeVertex() + "; splits featurized before it "
+                        + "are cached, run the command again to finish");
+            });
             DataSet f = helper.featurize(data.next());
             // The pipeline prefetches into a cyclic workspace: the batch's arrays (the labels are passed through
             // as they are) are overwritten a few batches later, so keep copies.

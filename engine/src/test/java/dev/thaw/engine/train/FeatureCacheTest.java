@@ -1,6 +1,7 @@
 package dev.thaw.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.engine.data.DataPipeline;
@@ -60,6 +61,21 @@ class FeatureCacheTest {
     private static long prefetchThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("ADSI prefetch")).count();
+    }
+
+    @Test
+    void aStopRequestEndsFeaturizingWithoutAHalfEntry() throws Exception {
+        StopSignal.request("SIGTERM");
+        try {
+            TrainingStoppedException e = assertThrows(TrainingStoppedException.class,
+                    () -> train(new FeatureCache(dir), TinyData.key(), "head", 1e-2, 240, 5));
+            assertTrue(e.getMessage().startsWith("featurizing stopped by SIGTERM after 0 batches"), e.getMessage());
+        } finally {
+            StopSignal.clear();
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count(), "nothing cached from a stopped featurization");
+        }
     }
 
     @Test
