@@ -3,6 +3,7 @@ package dev.thaw.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.engine.ChildJvm;
 import dev.thaw.engine.run.Prediction;
 import dev.thaw.engine.run.Predictor;
 import dev.thaw.engine.train.Strategy;
@@ -165,16 +166,9 @@ class TrainCommandsTest {
     void killedTrainingProcessResumesWithoutRedoingOrLosingEpochs() throws Exception {
         Path runs = dir.resolve("runs3");
         Path run = runs.resolve("killed");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dthaw.progress=off",
-                "-Dthaw.cache.dir=" + dir.resolve("cache"), ThawCli.class.getName(), "train", "--data",
-                data.toString(), "--input", "1x28x28", "--strategy", "full", "--epochs", "40", "--runs",
-                runs.toString(), "--name", "killed"));
-        String bytedeco = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (bytedeco != null) {
-            cmd.add(1, "-Dorg.bytedeco.javacpp.cachedir=" + bytedeco);
-        }
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
+        Process child = ChildJvm.of(List.of("-Dthaw.progress=off", "-Dthaw.cache.dir=" + dir.resolve("cache")),
+                ThawCli.class, "train", "--data", data.toString(), "--input", "1x28x28", "--strategy", "full",
+                "--epochs", "40", "--runs", runs.toString(), "--name", "killed")
                 .redirectOutput(dir.resolve("child.log").toFile()).start();
         Path state = run.resolve("checkpoint/state.json");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -247,12 +241,9 @@ class TrainCommandsTest {
     @Test
     void sigtermStopsTrainWithItsFinishedEpochsSavedAndTheResumeCommand() throws Exception {
         Path runs = dir.resolve("runs-stop");
-        Process train = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
-                System.getProperty("user.home") + "/.javacpp/cache"), "-Dthaw.cache.dir=" + dir.resolve("cache"),
-                "-cp", System.getProperty("java.class.path"), ThawCli.class.getName(), "train", "--data",
-                data.toString(), "--input", "1x28x28", "--strategy", "full", "--epochs", "500", "--runs",
-                runs.toString(), "--name", "s").redirectErrorStream(true).start();
+        Process train = ChildJvm.of(List.of("-Dthaw.cache.dir=" + dir.resolve("cache")), ThawCli.class, "train",
+                "--data", data.toString(), "--input", "1x28x28", "--strategy", "full", "--epochs", "500", "--runs",
+                runs.toString(), "--name", "s").start();
         StringBuilder output = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(train.getInputStream()))) {
             for (String line; (line = out.readLine()) != null; ) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.engine.ChildJvm;
 import dev.thaw.engine.data.SplitPlan;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +44,7 @@ class FolderLockTest {
     @Test
     void anotherProcessHoldingTheFolderRefusesUsUntilItIsKilled() throws Exception {
         Path run = dir.resolve("shared");
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FolderLockTest.class.getName(), run.toString())
-                .redirectErrorStream(true).start();
+        Process holder = ChildJvm.of(List.of(), FolderLockTest.class, run.toString()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
             assertEquals("locked", out.readLine());
