@@ -62,8 +62,8 @@ public final class ThawCli implements Runnable {
         } catch (OutOfMemoryError e) {
             // an Error, so picocli's handler above never sees it; the launcher sets limits from the machine's RAM
             err.println("thaw: out of memory (" + e.getMessage() + "): try a smaller --batch or --input, or raise "
-                    + "the limits in THAW_JAVA_OPTS (-Xmx for the Java heap, -Dorg.bytedeco.javacpp.maxbytes and "
-                    + "maxphysicalbytes for ND4J's arrays)");
+                    + "the limits in THAW_JAVA_OPTS (-Xmx for the Java heap, -Dorg.bytedeco.javacpp.maxphysicalbytes "
+                    + "for the whole process, ND4J's arrays included)");
             code = 1;
         }
         out.flush();
