@@ -50,7 +50,9 @@ public final class ThawCli implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             // Users get one line that names the problem and the fix; the stack trace is for --verbose.
-            commandLine.getErr().println("thaw " + commandLine.getCommandName() + ": " + e.getMessage());
+            OutOfMemoryError memory = outOfMemoryIn(e);
+            commandLine.getErr().println(memory != null ? outOfMemory(memory)
+                    : "thaw " + commandLine.getCommandName() + ": " + e.getMessage());
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
             }
@@ -61,14 +63,31 @@ public final class ThawCli implements Runnable {
             code = cli.execute(args);
         } catch (OutOfMemoryError e) {
             // an Error, so picocli's handler above never sees it; the launcher sets limits from the machine's RAM
-            err.println("thaw: out of memory (" + e.getMessage() + "): try a smaller --batch or --input, or raise "
-                    + "the limits in THAW_JAVA_OPTS (-Xmx for the Java heap, -Dorg.bytedeco.javacpp.maxphysicalbytes "
-                    + "for the whole process, ND4J's arrays included)");
+            err.println(outOfMemory(e));
             code = 1;
         }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The error itself, or one DL4J wrapped: an allocation that fails inside a forward pass reaches us as "Error
+     * during neural network forward pass", which names neither the cause nor the fix.
+     */
+    private static OutOfMemoryError outOfMemoryIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError memory) {
+                return memory;
+            }
+        }
+        return null;
+    }
+
+    private static String outOfMemory(OutOfMemoryError e) {
+        return "thaw: out of memory (" + e.getMessage() + "): try a smaller --batch or --input, or raise the limits "
+                + "in THAW_JAVA_OPTS (-Xmx for the Java heap, -Dorg.bytedeco.javacpp.maxphysicalbytes for the whole "
+                + "process, ND4J's arrays included)";
     }
 
     @Override

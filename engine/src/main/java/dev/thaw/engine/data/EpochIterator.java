@@ -38,6 +38,23 @@ abstract class EpochIterator implements DataSetIterator {
         return next(sizes == null ? batchSize : sizes[batch++]);
     }
 
+    /**
+     * The next {@code num} examples. Running out of memory here is reported as an exception that carries the error:
+     * on the pipeline's prefetch thread an {@code Error} escapes DL4J's {@code AsyncDataSetIterator}, which then
+     * never hands the trainer another batch nor an end, and the run hangs (found with a 200 MB memory limit).
+     */
+    @Override
+    public final DataSet next(int num) {
+        try {
+            return batchOf(num);
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException("out of memory making a batch of " + num + " images at " + shape, e);
+        }
+    }
+
+    /** Makes the next batch of at most {@code num} examples. */
+    protected abstract DataSet batchOf(int num);
+
     @Override
     public int inputColumns() {
         return DecodedImages.imageSize(shape);

@@ -66,7 +66,7 @@ final class FolderStream extends EpochIterator {
     }
 
     @Override
-    public DataSet next(int num) {
+    protected DataSet batchOf(int num) {
         return current.next(num);
     }
 }

@@ -63,7 +63,7 @@ final class ImageBatches extends EpochIterator {
     }
 
     @Override
-    public DataSet next(int num) {
+    protected DataSet batchOf(int num) {
         int n = Math.min(num, order.length - cursor);
         int size = images.imageSize();
         float[] features = new float[n * size];

@@ -1,6 +1,7 @@
 package dev.thaw.engine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.engine.ChildJvm;
@@ -235,6 +236,29 @@ class TrainCommandsTest {
         JsonNode i = mapper.readTree(run("inspect", "--model", "smallcnn", "--json").out());
         assertEquals("smallcnn", i.get("backbone").asText());
         assertTrue(i.get("freezePoints").size() > 2);
+    }
+
+    /**
+     * A process over its memory limit (JavaCPP's resident-set check; the launcher sets 80 % of RAM, here 200 MB)
+     * ends with one line naming --batch and --input and exit 1, not the kernel's OOM killer.
+     */
+    @Test
+    void overTheMemoryLimitTrainEndsWithOneLineNamingBatchAndInput() throws Exception {
+        Process train = ChildJvm.of(List.of("-Dorg.bytedeco.javacpp.maxphysicalbytes=200m",
+                "-Dthaw.cache.dir=" + dir.resolve("cache")), ThawCli.class, "train", "--data", data.toString(),
+                "--input", "1x28x28", "--strategy", "full", "--epochs", "200", "--runs",
+                dir.resolve("runs-memory").toString(), "--name", "m").redirectOutput(dir.resolve("memory.log")
+                .toFile()).start();
+        boolean ended = train.waitFor(120, TimeUnit.SECONDS);
+        train.destroyForcibly();
+        String output = Files.readString(dir.resolve("memory.log"));
+        assertTrue(ended, "ended, not hung (an Error on the prefetch thread used to leave training waiting): "
+                + output);
+        assertEquals(1, train.exitValue(), output);
+        assertTrue(output.contains("thaw: out of memory (Cannot allocate new "), output);
+        assertTrue(output.contains("): try a smaller --batch or --input, or raise the limits in THAW_JAVA_OPTS"),
+                output);
+        assertFalse(output.contains("completed 200 epochs"), output);
     }
 
     /** SIGTERM to a real `thaw train`: exit 143, every finished epoch in its checkpoint, the resume command shown. */
