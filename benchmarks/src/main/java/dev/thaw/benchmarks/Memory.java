@@ -13,10 +13,19 @@ final class Memory {
 
     /** Peak resident set of this process so far (VmHWM), in MB; -1 where /proc is not available. */
     static long peakRssMb() {
+        long kb = procStatus("VmHWM:");
+        return kb < 0 ? -1 : kb / 1024;
+    }
+
+    /**
+     * A numeric field of {@code /proc/self/status}: kB for memory ({@code VmRSS:}, {@code VmHWM:}), a count for
+     * {@code Threads:}; -1 where /proc is not available.
+     */
+    static long procStatus(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("\\D+", ""));
                 }
             }
         } catch (IOException | NumberFormatException ignored) {

@@ -15,10 +15,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -103,34 +105,19 @@ public final class SoakBenchmark {
 
     /** Live threads by name with digits folded ({@code pool-N-thread-M}), most numerous first: what a leak leaves. */
     private static String threadsByName() {
-        java.util.Map<String, Long> counts = Thread.getAllStackTraces().keySet().stream()
-                .collect(java.util.stream.Collectors.groupingBy(t -> t.getName().replaceAll("\\d+", "N"),
-                        java.util.stream.Collectors.counting()));
+        Map<String, Long> counts = Thread.getAllStackTraces().keySet().stream()
+                .collect(Collectors.groupingBy(t -> t.getName().replaceAll("\\d+", "N"), Collectors.counting()));
         StringBuilder sb = new StringBuilder();
-        counts.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> sb.append(String.format(Locale.ROOT, "%5d  %s%n", e.getValue(), e.getKey())));
         return sb.toString();
     }
 
     private static Sample sample(String job, long start) {
         System.gc(); // the heap's live size, not wherever the collector's saw-tooth happens to be
-        double rss = procStatusKb("VmRSS:") / 1024.0;
+        double rss = Memory.procStatus("VmRSS:") / 1024.0;
         return new Sample(job, (System.nanoTime() - start) / 1e9, rss, Memory.heapUsedMb(),
-                rss - (Runtime.getRuntime().totalMemory() >> 20), openFiles(), (int) procStatusKb("Threads:"));
-    }
-
-    /** A numeric field of /proc/self/status (kB for memory, a count for threads); -1 where there is none. */
-    private static long procStatusKb(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field)) {
-                    return Long.parseLong(line.replaceAll("\\D+", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException ignored) {
-            // not Linux
-        }
-        return -1;
+                rss - (Runtime.getRuntime().totalMemory() >> 20), openFiles(), (int) Memory.procStatus("Threads:"));
     }
 
     private static int openFiles() {

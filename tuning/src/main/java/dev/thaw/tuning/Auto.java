@@ -2,6 +2,7 @@ package dev.thaw.tuning;
 
 import dev.thaw.engine.eval.EvaluationReport;
 import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.zoo.AtomicFile;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.weights.WeightSource;
 import java.io.IOException;
@@ -104,8 +105,8 @@ public final class Auto {
             }
             SweepCosts costs = SweepCosts.measure(base, points, out);
             AutoPlan plan = AutoPlan.choose(budgetSeconds - costs.measureSeconds(), points, costs);
-            Files.createDirectories(dir);
-            JSON.writeValue(file.toFile(), plan);
+            // read back on resume: written whole or not at all
+            AtomicFile.write(file, tmp -> JSON.writeValue(tmp.toFile(), plan));
             return plan;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file + ": " + e.getMessage(), e);

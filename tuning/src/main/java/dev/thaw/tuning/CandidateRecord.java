@@ -37,9 +37,7 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
     static CandidateRecord of(int index, int rung, TrainConfig config, String reason, List<Double> valScores,
                               double seconds, int featuresComputed, int featuresReused, String runDir) {
         boolean ok = reason.isEmpty();
-        return new CandidateRecord(index, rung, config.epochs(), config.strategy(),
-                CandidateRunner.freezeOf(config.strategy()), config.lr(), config.updater(), config.batch(),
-                config.headWidth(), config.dropout(), ok ? "ok" : "failed", reason, valScores,
+        return of(index, rung, config, ok ? "ok" : "failed", reason, valScores,
                 ok ? valScores.stream().mapToDouble(v -> v).max().orElse(Double.NaN) : Double.NaN, seconds,
                 featuresComputed, featuresReused, runDir);
     }
@@ -47,10 +45,17 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
     /** A candidate stopped by {@code signal} before it finished: kept in the log to say so, trained again on resume. */
     static CandidateRecord interrupted(int index, int rung, TrainConfig config, String signal, double seconds,
                                        String runDir) {
+        return of(index, rung, config, "interrupted", "stopped by " + signal, List.of(), Double.NaN, seconds, 0, 0,
+                runDir);
+    }
+
+    private static CandidateRecord of(int index, int rung, TrainConfig config, String status, String reason,
+                                      List<Double> valScores, double score, double seconds, int featuresComputed,
+                                      int featuresReused, String runDir) {
         return new CandidateRecord(index, rung, config.epochs(), config.strategy(),
                 CandidateRunner.freezeOf(config.strategy()), config.lr(), config.updater(), config.batch(),
-                config.headWidth(), config.dropout(), "interrupted", "stopped by " + signal, List.of(), Double.NaN,
-                seconds, 0, 0, runDir);
+                config.headWidth(), config.dropout(), status, reason, valScores, score, seconds, featuresComputed,
+                featuresReused, runDir);
     }
 
     /** The head it trained, as tables show it: the backbone's own, or the added dense layer. */

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Trains one candidate to a budget as a normal Thaw run under {@code SWEEP/candidates/cNNN}, and records the
@@ -37,7 +38,7 @@ final class CandidateRunner {
         return skipped;
     }
 
-    private java.util.Optional<CandidateRecord> finished(int index, int rung) {
+    private Optional<CandidateRecord> finished(int index, int rung) {
         return log.find(r -> r.index() == index && r.rung() == rung && !r.interrupted());
     }
 

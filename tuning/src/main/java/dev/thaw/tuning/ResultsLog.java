@@ -35,8 +35,7 @@ public final class ResultsLog<T> {
         this.type = type;
         if (Files.exists(file)) {
             try {
-                cutTornTail(file);
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (String line : wholeLines(file).lines().toList()) {
                     if (line.isBlank()) {
                         continue;
                     }
@@ -53,23 +52,24 @@ public final class ResultsLog<T> {
     }
 
     /**
-     * A process killed mid-append leaves a last line without its newline. Cut it off: that unit runs again, and the
-     * next record must not be glued onto the fragment (both would then be unreadable).
+     * The log's complete lines. A process killed mid-append leaves a last line without its newline: it is cut off
+     * the file, as that unit runs again and the next record must not be glued onto the fragment (both would then be
+     * unreadable).
      */
-    private static void cutTornTail(Path file) throws IOException {
+    private static String wholeLines(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length == 0 || bytes[bytes.length - 1] == '\n') {
-            return;
-        }
         int end = bytes.length;
         while (end > 0 && bytes[end - 1] != '\n') {
             end--;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(end);
+        if (end < bytes.length) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(end);
+            }
+            System.err.printf("%s: dropped a torn last line (%d bytes, a kill mid-write); that unit runs again%n", file,
+                    bytes.length - end);
         }
-        System.err.printf("%s: dropped a torn last line (%d bytes, a kill mid-write); that unit runs again%n", file,
-                bytes.length - end);
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     public synchronized Optional<T> find(Predicate<T> which) {

@@ -7,6 +7,7 @@ import dev.thaw.engine.run.RunEvaluation;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.StopSignal;
 import dev.thaw.engine.train.TrainingStoppedException;
+import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -160,7 +161,7 @@ public final class Sweep {
                             + "it with the same settings to resume it, or choose a new --dir");
                 }
             } else {
-                JSON.writeValue(file.toFile(), definition);
+                AtomicFile.write(file, tmp -> JSON.writeValue(tmp.toFile(), definition));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use sweep folder " + dir + ": " + e.getMessage(), e);

@@ -108,6 +108,7 @@ public final class SweepVsPeer {
         SweepSpec spec = new SweepSpec(freeze, lrMin, lrMax, List.of(kind), List.of("adam"), List.of(plan.batch()),
                 List.of(), List.of(), epochs, "grid", lrCount, 0, 0, 1, halvingEta, o.getInt("--min-epochs", 1));
         List<String> lrs = spec.gridLearningRates().stream().map(String::valueOf).toList();
+        double autoBudget = o.has("--auto") ? Auto.budgetSeconds(o.get("--auto", "")) : Double.NaN;
         if (!o.has("--report-only")) {
             // a clean measurement: nothing kept or resumed from an earlier invocation
             Files.deleteIfExists(out.resolve(PEER_LOG));
@@ -119,8 +120,7 @@ public final class SweepVsPeer {
             TrainConfig thawBase = base.toBuilder().weights(pre.weights()).split(split).epochs(epochs).build();
             PrintWriter console = new PrintWriter(System.out, true);
             double seconds = o.has("--auto")
-                    ? Auto.run(thawBase, Auto.budgetSeconds(o.get("--auto", "")), freeze, out.resolve(THAW_SWEEP),
-                    console).seconds()
+                    ? Auto.run(thawBase, autoBudget, freeze, out.resolve(THAW_SWEEP), console).seconds()
                     : Sweep.run(spec, thawBase, out.resolve(THAW_SWEEP), console).seconds();
             JSON.writeValue(out.resolve(THAW_WALL).toFile(), Map.of("seconds", seconds));
         }
@@ -137,7 +137,7 @@ public final class SweepVsPeer {
                 + "\"" + (o.has("--report-only") ? " (this report rewritten afterwards from its outputs with "
                 + "`--report-only`)" : "");
         Files.writeString(out.resolve("REPORT.md"), report(out, plan, pre, peer, thaw, peerFreeze, spec, command,
-                o.get("--note", "")));
+                o.get("--note", ""), autoBudget));
         Charts.savePng(Charts.lines("Time to quality", "wall time (s)", "best validation accuracy so far",
                 timeToQuality(peer, thaw), false), out.resolve("time-to-quality.png"));
         FolderTree.delete(out.resolve("cache"));
@@ -212,8 +212,8 @@ public final class SweepVsPeer {
     }
 
     private static String report(Path out, ComparisonPlan plan, StrategyComparison.Pretraining pre, Side peer,
-                                 Side thaw, List<String> peerFreeze, SweepSpec spec, String command, String note)
-            throws IOException {
+                                 Side thaw, List<String> peerFreeze, SweepSpec spec, String command, String note,
+                                 double autoBudget) throws IOException {
         StringBuilder sb = new StringBuilder();
         String peerSource = PeerTransfer.pretraining(out).map(l -> String.format(Locale.ROOT, "%.4f",
                 l.get("test_accuracy").asDouble())).orElse("not recorded");
@@ -245,7 +245,7 @@ public final class SweepVsPeer {
                             + "measured a training step at each freeze point (%.0f s), planned the search below and "
                             + "ran it, starting no candidate the rest of the budget could not pay for; its wall time "
                             + "includes the measuring. Its plan:%n%n```%n%s```%n%n", p.costs().measureSeconds(),
-                    p.render(budgetOf(command))));
+                    p.render(autoBudget)));
         }
         sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Command: `%s`.%s%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), command,
@@ -290,12 +290,6 @@ public final class SweepVsPeer {
     /** Whether Thaw's side of this output folder was {@code auto} rather than a grid sweep. */
     private static boolean isAuto(Path out) {
         return Files.exists(out.resolve(THAW_SWEEP).resolve(AUTO_PLAN));
-    }
-
-    /** The {@code --auto} budget of the command line, in seconds (NaN without one). */
-    private static double budgetOf(String command) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--auto (\\S+)").matcher(command);
-        return m.find() ? Auto.budgetSeconds(m.group(1)) : Double.NaN;
     }
 
     private static String size(ComparisonPlan plan) {

@@ -27,12 +27,12 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * keeps only {@code last.zip}. {@code best.zip} holds the weights of the best validation epoch.
  *
  * <p>Checkpoints are DL4J model zips (ModelSerializer reads them) written without compression ({@link ModelZip}:
- * deflating Adam's state too took 8 s for a ResNet50). Writes are still paced by what they cost, as a head-only epoch from cached features takes 0.04 s: an
- * epoch's checkpoint is written once the training time since the last write reaches {@value #TRAINING_PER_WRITE}
- * times what that write took (before the first write: what the parameters and updater state would take at
- * {@value #WRITE_BYTES_PER_SECOND} bytes/s, the rate measured here), and whatever is pending is written at the end of
- * each phase and of training. Checkpointing thus costs at
- * most about a fifth of the training time, and a killed run loses at most that much training. The best epoch's
+ * deflating Adam's state too took 8 s for a ResNet50). Writes are still paced by what they cost, as a head-only
+ * epoch from cached features takes 0.04 s: an epoch's checkpoint is written once the training time since the last
+ * write reaches {@value #TRAINING_PER_WRITE} times what that write took (before the first write: what the parameters
+ * and updater state would take at {@value #WRITE_BYTES_PER_SECOND} bytes/s, the rate measured here), and whatever is
+ * pending is written at the end of each phase and of training. Checkpointing thus costs at most about a fifth of the
+ * training time, and a killed run loses at most that much training. The best epoch's
  * weights wait in memory until the next write; when the best epoch is the last one, {@code best.zip} is a file copy
  * of {@code last.zip} rather than a second serialization.
  */
