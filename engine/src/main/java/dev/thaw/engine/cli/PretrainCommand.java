@@ -27,9 +27,13 @@ final class PretrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions train;
 
+    @Mixin
+    UiOptions ui;
+
     @Override
     public Integer call() {
-        RunResult r = FineTune.run(train.config(data, "random", "full"), train.runs, spec.commandLine().getOut());
+        RunResult r = ui.around(spec.commandLine().getOut(), () -> FineTune.run(train.config(data, "random",
+                "full"), train.runs, spec.commandLine().getOut()));
         spec.commandLine().getOut().printf("transfer from it with: --weights thaw:%s%n", r.directory()
                 .resolve("model.zip"));
         return 0;

@@ -34,6 +34,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions train;
 
+    @Mixin
+    UiOptions ui;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "Continue a killed run from its last checkpoint, with its original settings.")
     Path resume;
@@ -44,8 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = json.text(spec);
-        RunResult r = resume != null ? FineTune.resume(resume, out)
-                : FineTune.run(train.config(data, "random", null), train.runs, out);
+        RunResult r = ui.around(out, () -> resume != null ? FineTune.resume(resume, out)
+                : FineTune.run(train.config(data, "random", null), train.runs, out));
         json.print(spec, () -> summary(r));
         return 0;
     }

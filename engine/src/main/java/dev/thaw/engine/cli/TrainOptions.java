@@ -78,6 +78,10 @@ public final class TrainOptions {
             + "output (the cache is used only without augmentation).")
     boolean noFeatureCache;
 
+    @Option(names = "--no-stats", description = "Record no DL4J training statistics (by default every run "
+            + "records them in RUN/stats.db for the training UI: `thaw ui RUN`).")
+    boolean noStats;
+
     @Option(names = "--name", paramLabel = "NAME", description = "Run folder name under --runs (default: a timestamp).")
     String name;
 
@@ -98,7 +102,7 @@ public final class TrainOptions {
                 .schedule(schedule).weightDecay(weightDecay)
                 .batch(batch).epochs(epochs).seed(data.seed).patience(patience)
                 .augment(augment).featureCache(!noFeatureCache).name(name).headWidth(headWidth).dropout(dropout)
-                .batchNorm(batchNorm);
+                .batchNorm(batchNorm).noStats(noStats);
         if (lr != null) {
             b.lr(lr);
         }

@@ -27,6 +27,7 @@ import dev.thaw.engine.train.TrainSettings;
 import dev.thaw.engine.train.Trainer;
 import dev.thaw.engine.train.TrainingListener;
 import dev.thaw.engine.train.TrainingStoppedException;
+import dev.thaw.engine.ui.StatsRecorder;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.GraphParts;
@@ -178,9 +179,15 @@ public final class FineTune {
         List<TrainingListener> all = new ArrayList<>(List.of(new ProgressPrinter(out, totalEpochs),
                 new MetricsCsv(dir.metrics())));
         all.addAll(listeners);
-        Trainer trainer = new Trainer(backbone, settings, pipeline, features, key, checkpoints, all);
         long trainStart = System.nanoTime();
-        Trainer.Result result = trainer.fit(initial, previous);
+        Trainer.Result result;
+        try (StatsRecorder stats = config.noStats() ? null : StatsRecorder.open(dir.path(), out)) {
+            if (stats != null) {
+                all.add(stats);
+            }
+            result = new Trainer(backbone, settings, pipeline, features, key, checkpoints, all).fit(initial,
+                    previous);
+        }
         long testStart = System.nanoTime();
 
         EvaluationReport evaluation = null;

@@ -38,12 +38,15 @@ import org.nd4j.shade.jackson.annotation.JsonInclude;
  *                     winner, with {@link RunEvaluation#finalScore}); the run then has no {@code evaluation.json}.
  *                     Left out of the JSON when false, so the config of a run (or sweep) from before it still
  *                     matches
+ * @param noStats      record no DL4J training statistics ({@code --no-stats}; by default every run records them in
+ *                     its folder for the training UI). Left out of the JSON when false, like {@code skipTest}
  */
 public record TrainConfig(String data, SplitPlan split, String model, String input, String weights, String strategy,
                           String updater, double lr, String schedule, double weightDecay, int batch, int epochs,
                           long seed, int patience, String augment, boolean featureCache, String name,
                           boolean strict, int headWidth, double dropout, String batchNorm,
-                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean skipTest)
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean skipTest,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean noStats)
         implements Serializable {
 
     /** Arbiter hands candidates around as serialized copies. */
@@ -77,6 +80,7 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         b.dropout = dropout;
         b.batchNorm = batchNorm;
         b.skipTest = skipTest;
+        b.noStats = noStats;
         return b;
     }
 
@@ -109,6 +113,7 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         private int headWidth;
         private double dropout;
         private boolean skipTest;
+        private boolean noStats;
         private String batchNorm = "auto";
 
         public Builder data(String v) { data = v; return this; }
@@ -133,6 +138,7 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder batchNorm(String v) { batchNorm = v; return this; }
         public Builder skipTest(boolean v) { skipTest = v; return this; }
+        public Builder noStats(boolean v) { noStats = v; return this; }
 
         public TrainConfig build() {
             boolean pretrained = WeightSource.parse(weights).pretrained();
@@ -141,7 +147,7 @@ public record TrainConfig(String data, SplitPlan split, String model, String inp
                     : Strategy.defaultLearningRate(strategy, pretrained, Backbones.get(model));
             return new TrainConfig(data, split, model, input, weights, strategy, updater, lr, schedule, weightDecay,
                     batch, epochs, seed, patience, augment, featureCache, name, strict, headWidth, dropout,
-                    batchNorm, skipTest);
+                    batchNorm, skipTest, noStats);
         }
     }
 }

@@ -117,8 +117,10 @@ public final class Trainer {
                     skipEpochs(trainIterator, epoch);
                 }
                 convergence = phase.untilConverged() ? new HeadConvergence() : null;
+                ComputationGraph trains = featurized ? helper.unfrozenGraph() : training;
                 for (TrainingListener l : listeners) {
                     l.onPhaseStart(phase, featurized);
+                    l.onGraph(trains, (long) epoch * batchesPerEpoch);
                 }
             }
 

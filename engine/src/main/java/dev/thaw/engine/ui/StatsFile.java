@@ -1,0 +1,72 @@
+package dev.thaw.engine.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
+
+/**
+ * A run's DL4J training statistics: {@code stats.db} in the run folder, session id = the run's folder name.
+ *
+ * <p>It is DL4J's SQLite store ({@link J7FileStatsStorage}), not its default MapDB {@code FileStatsStorage}: MapDB
+ * locks its file, so a second process (a {@code thaw ui} following a run that still trains) cannot open it, while
+ * SQLite lets one process write and others read the same file.
+ */
+public final class StatsFile {
+
+    public static final String NAME = "stats.db";
+
+    private StatsFile() {
+    }
+
+    /** The stats file of the run in {@code runDir}. */
+    public static Path of(Path runDir) {
+        return runDir.resolve(NAME);
+    }
+
+    /** The session id the run's statistics are recorded under. */
+    public static String sessionOf(Path runDir) {
+        return runDir.toAbsolutePath().normalize().getFileName().toString();
+    }
+
+    /** Opens (creating) the run's stats file for the training process to write. */
+    static J7FileStatsStorage forWriting(Path runDir) {
+        return open(of(runDir));
+    }
+
+    /**
+     * Opens a run's stats for viewing, following new records another process writes. A missing or damaged file
+     * is a {@link UiException} that says why.
+     */
+    public static FollowedStats follow(Path runDir) {
+        Path file = of(runDir);
+        if (!Files.isRegularFile(file)) {
+            throw new UiException(runDir + " has no " + NAME + ": the run was trained with --no-stats or by a Thaw "
+                    + "that did not record stats yet; train it again to watch it");
+        }
+        try {
+            FollowedStats stats = new FollowedStats(file.toFile());
+            stats.listSessionIDs(); // reads the file: a damaged one fails here, not in a page request
+            return stats;
+        } catch (RuntimeException e) {
+            throw new UiException(file + " is not a readable stats file (" + rootMessage(e) + "); delete it to "
+                    + "show the run without its training statistics", e);
+        }
+    }
+
+    private static J7FileStatsStorage open(Path file) {
+        try {
+            return new J7FileStatsStorage(file.toFile());
+        } catch (RuntimeException e) {
+            throw new UiException("cannot open " + file + " (" + rootMessage(e) + "); delete it, or train with "
+                    + "--no-stats", e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
+    }
+}
