@@ -181,7 +181,7 @@ public final class FineTune {
         all.addAll(listeners);
         long trainStart = System.nanoTime();
         Trainer.Result result;
-        try (StatsRecorder stats = config.noStats() ? null : StatsRecorder.open(dir.path(), out)) {
+        try (StatsRecorder stats = config.noStats() ? null : StatsRecorder.openOrWarn(dir.path(), out)) {
             if (stats != null) {
                 all.add(stats);
             }

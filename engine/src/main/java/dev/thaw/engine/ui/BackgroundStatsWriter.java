@@ -24,6 +24,7 @@ final class BackgroundStatsWriter implements StatsStorageRouter, AutoCloseable {
     private final PrintWriter out;
     private final ExecutorService writer;
     private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile long lastWriteNanos;
 
     BackgroundStatsWriter(StatsStorage storage, PrintWriter out) {
         this.storage = storage;
@@ -37,6 +38,14 @@ final class BackgroundStatsWriter implements StatsStorageRouter, AutoCloseable {
 
     StatsStorage storage() {
         return storage;
+    }
+
+    /**
+     * How long the last record took to write. The writing thread takes a core from training too (on 2 cores,
+     * half of it), so recording's pace counts it.
+     */
+    long lastWriteNanos() {
+        return lastWriteNanos;
     }
 
     @Override
@@ -81,7 +90,9 @@ final class BackgroundStatsWriter implements StatsStorageRouter, AutoCloseable {
                 return;
             }
             try {
+                long start = System.nanoTime();
                 put.run();
+                lastWriteNanos = System.nanoTime() - start;
             } catch (RuntimeException e) {
                 if (failed.compareAndSet(false, true)) {
                     out.println("warning: cannot record training statistics in " + storage + " ("
