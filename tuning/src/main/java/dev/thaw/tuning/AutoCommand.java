@@ -3,6 +3,7 @@ package dev.thaw.tuning;
 import dev.thaw.engine.cli.DataOptions;
 import dev.thaw.engine.cli.GlobalOptions;
 import dev.thaw.engine.cli.JsonOutput;
+import dev.thaw.engine.cli.UiOptions;
 import dev.thaw.engine.cli.ThawSubcommand;
 import dev.thaw.engine.run.TrainConfig;
 import java.io.PrintWriter;
@@ -64,6 +65,9 @@ public final class AutoCommand implements Callable<Integer>, ThawSubcommand {
     Path dir;
 
     @Mixin
+    UiOptions ui;
+
+    @Mixin
     JsonOutput json;
 
     @Override
@@ -74,7 +78,8 @@ public final class AutoCommand implements Callable<Integer>, ThawSubcommand {
                 .model(model).weights(weights).input(input).batch(batch).seed(data.seed()).strategy("head").lr(1e-3)
                 .build();
         Path folder = dir != null ? dir : Path.of("auto", model + "-" + Path.of(data.source()).getFileName());
-        Auto.Outcome outcome = Auto.run(base, seconds, folder, out);
+        SweepPage.show(folder);
+        Auto.Outcome outcome = ui.around(out, SweepPage.PATH, () -> Auto.run(base, seconds, folder, out));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("dir", folder.toString());
         doc.put("plan", outcome.plan());

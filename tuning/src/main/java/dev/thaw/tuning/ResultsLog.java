@@ -33,22 +33,37 @@ public final class ResultsLog<T> {
     public ResultsLog(Path file, Class<T> type) {
         this.file = file;
         this.type = type;
-        if (Files.exists(file)) {
-            try {
-                for (String line : wholeLines(file).lines().toList()) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    try {
-                        records.add(JSON.readValue(line, type));
-                    } catch (IOException unreadable) {
-                        // a line of another version's record: that unit simply runs again
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
+        records.addAll(read(file, type, true));
+    }
+
+    /**
+     * The records of a log another process may be appending to (a viewer's read): its complete lines, the file
+     * left as it is (a line being written is not a torn one).
+     */
+    public static <T> List<T> readOnly(Path file, Class<T> type) {
+        return read(file, type, false);
+    }
+
+    private static <T> List<T> read(Path file, Class<T> type, boolean cutTornLine) {
+        List<T> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
         }
+        try {
+            for (String line : wholeLines(file, cutTornLine).lines().toList()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(JSON.readValue(line, type));
+                } catch (IOException unreadable) {
+                    // a line of another version's record: that unit simply runs again
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return out;
     }
 
     /**
@@ -56,13 +71,13 @@ public final class ResultsLog<T> {
      * the file, as that unit runs again and the next record must not be glued onto the fragment (both would then be
      * unreadable).
      */
-    private static String wholeLines(Path file) throws IOException {
+    private static String wholeLines(Path file, boolean cutTornLine) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         int end = bytes.length;
         while (end > 0 && bytes[end - 1] != '\n') {
             end--;
         }
-        if (end < bytes.length) {
+        if (cutTornLine && end < bytes.length) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.truncate(end);
             }

@@ -5,6 +5,7 @@ import dev.thaw.engine.cli.GlobalOptions;
 import dev.thaw.engine.cli.JsonOutput;
 import dev.thaw.engine.cli.ThawSubcommand;
 import dev.thaw.engine.cli.TrainOptions;
+import dev.thaw.engine.cli.UiOptions;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
@@ -112,6 +113,9 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
     boolean reportOnly;
 
     @Mixin
+    UiOptions ui;
+
+    @Mixin
     JsonOutput json;
 
     @Override
@@ -130,7 +134,8 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
                     + "pretrained --weights (thaw:runs/NAME/model.zip from pretrain, imagenet, a .pth) or --freeze "
                     + "full.");
         }
-        Sweep.Outcome outcome = Sweep.run(sweep, base, dir, out);
+        SweepPage.show(dir);
+        Sweep.Outcome outcome = ui.around(out, SweepPage.PATH, () -> Sweep.run(sweep, base, dir, out));
         out.println("report: " + dir.resolve("report.md"));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("dir", dir.toString());

@@ -138,22 +138,9 @@ public final class SweepReport {
 
     /** Freeze points (rows) × learning rates (columns, one per distinct value, or 6 log bins when sampled). */
     private static BufferedImage heatmap(List<CandidateRecord> ok) {
-        List<String> rows = ok.stream().sorted(Comparator.comparingInt(CandidateRecord::index))
-                .map(CandidateRecord::freeze).distinct().toList();
-        TreeSet<Double> distinct = new TreeSet<>(ok.stream().map(CandidateRecord::lr).toList());
-        double lo = Math.log10(distinct.first());
-        double hi = Math.log10(distinct.last());
-        int cols = distinct.size() <= 8 ? distinct.size() : 6;
-        List<Double> lrs = new ArrayList<>(distinct);
-        double[][] sum = new double[rows.size()][cols];
-        int[][] n = new int[rows.size()][cols];
-        for (CandidateRecord r : ok) {
-            int c = distinct.size() <= 8 ? lrs.indexOf(r.lr())
-                    : (int) Math.min(cols - 1, (Math.log10(r.lr()) - lo) / Math.max(1e-12, hi - lo) * cols);
-            int row = rows.indexOf(r.freeze());
-            sum[row][c] += r.score();
-            n[row][c]++;
-        }
+        Heatmap map = Heatmap.of(ok);
+        List<String> rows = map.freezePoints();
+        int cols = map.learningRates().size();
         int cell = 90;
         int left = 130;
         int top = 50;
@@ -175,12 +162,12 @@ public final class SweepReport {
             for (int c = 0; c < cols; c++) {
                 int x = left + c * cell;
                 int y = top + r * 40;
-                if (n[r][c] == 0) {
+                double v = map.scores()[r][c];
+                if (Double.isNaN(v)) {
                     g.setColor(new Color(235, 235, 235));
                     g.fillRect(x, y, cell - 2, 38);
                     continue;
                 }
-                double v = sum[r][c] / n[r][c];
                 float t = (float) ((v - min) / Math.max(1e-9, max - min));
                 g.setColor(new Color(1 - t * 0.8f, 0.35f + t * 0.55f, 0.3f + (1 - t) * 0.2f));
                 g.fillRect(x, y, cell - 2, 38);
@@ -190,7 +177,7 @@ public final class SweepReport {
         }
         g.setColor(Color.BLACK);
         for (int c = 0; c < cols; c++) {
-            double lr = distinct.size() <= 8 ? lrs.get(c) : Math.pow(10, lo + (c + 0.5) * (hi - lo) / cols);
+            double lr = map.learningRates().get(c);
             g.drawString(String.format(Locale.ROOT, "lr %.1e", lr), left + c * cell + 8, top + rows.size() * 40 + 20);
         }
         g.dispose();

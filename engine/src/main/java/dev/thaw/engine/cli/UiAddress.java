@@ -14,4 +14,9 @@ public final class UiAddress {
     @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "9000",
             description = "UI port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
+
+    /** Starts the UI where these options say. */
+    public UiServer start(java.io.PrintWriter out) {
+        return UiServer.start(host, port, out);
+    }
 }

@@ -20,16 +20,21 @@ public final class UiOptions {
 
     /** Runs {@code work}, with the UI up around it when {@code --ui} was given. */
     public <T> T around(PrintWriter out, Supplier<T> work) {
+        return around(out, "/train", work);
+    }
+
+    /** Runs {@code work}, with the UI up around it when {@code --ui} was given, pointing the user at {@code page}. */
+    public <T> T around(PrintWriter out, String page, Supplier<T> work) {
         if (!ui) {
             return work.get();
         }
-        try (UiServer server = UiServer.start(address.host, address.port, out)) {
-            out.println("training UI: " + server.url() + "/train (" + (keep ? "kept after training, until Ctrl-C"
+        try (UiServer server = address.start(out)) {
+            out.println("training UI: " + server.url() + page + " (" + (keep ? "kept after training, until Ctrl-C"
                     : "until training ends; --ui-keep keeps it") + ")");
             out.flush();
             T result = work.get();
             if (keep) {
-                out.println("training ended; the UI stays at " + server.url() + "/train until Ctrl-C");
+                out.println("training ended; the UI stays at " + server.url() + page + " until Ctrl-C");
                 out.flush();
                 server.serveUntilStopped();
             }

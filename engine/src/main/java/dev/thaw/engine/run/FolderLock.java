@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One writer per run or sweep folder. Two processes training into one folder (resuming the same run twice, say)
@@ -23,12 +25,22 @@ public final class FolderLock implements AutoCloseable {
     /** The lock file in a locked folder. */
     public static final String FILE = ".lock";
 
+    /** Folders this process holds the lock of. */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private FolderLock(FileChannel channel, FileLock lock) {
+    private FolderLock(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = key(dir);
         this.channel = channel;
         this.lock = lock;
+        HELD_HERE.add(this.dir);
+    }
+
+    private static Path key(Path dir) {
+        return dir.toAbsolutePath().normalize();
     }
 
     /**
@@ -60,7 +72,7 @@ public final class FolderLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", since " + Instant.now())
                     .getBytes(StandardCharsets.UTF_8)), 0);
-            return new FolderLock(channel, lock);
+            return new FolderLock(dir, channel, lock);
         } catch (IOException e) {
             try {
                 if (channel != null) {
@@ -73,9 +85,35 @@ public final class FolderLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a process (this one included) writes to {@code dir} now, without taking its lock: a viewer's check
+     * (the sweep page marks such a candidate as running).
+     */
+    public static boolean held(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        if (HELD_HERE.contains(key(dir))) {
+            // never probe a lock this process holds: closing any channel of the file would release it (POSIX)
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException | IOException e) {
+            return false;
+        }
+    }
+
     /** Releases the folder (the lock file stays, unlocked: the next writer reuses it). */
     @Override
     public void close() {
+        HELD_HERE.remove(dir);
         try {
             lock.release();
             channel.close();
