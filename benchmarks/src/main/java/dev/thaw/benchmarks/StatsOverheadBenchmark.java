@@ -129,9 +129,9 @@ public final class StatsOverheadBenchmark {
         }
         s.append("\nOnce per phase start: DL4J's listener collects the model's static information (configuration, ")
                 .append("hardware) at its first steps and records the first one; a run pays it once per phase.\n");
-        s.append("\nRecords are paced by their cost (`StatsPace`): the next is due once 25 × the last record's cost ")
+        s.append("\nRecords are paced by their cost (`StatsPace`): the next is due once 50 × the last record's cost ")
                 .append("(collecting it in the training thread plus writing it in the background) and at least ")
-                .append("0.5 s have passed.\n");
+                .append("1 s have passed.\n");
         return s.toString();
     }
 }

@@ -102,6 +102,7 @@ public final class UiServer implements AutoCloseable {
             deployed.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             vertx.close(); // its threads would keep the JVM alive
+            removeUploadFolder(started, System.currentTimeMillis());
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new UiException(startFailure(host, port, cause), cause);
         } finally {
@@ -245,19 +246,19 @@ public final class UiServer implements AutoCloseable {
                 }
             }
         }
-        removeUploadFolder();
+        removeUploadFolder(startedMillis, listeningMillis);
     }
 
     /**
      * DL4J's server creates {@code DL4JUI_<millis>} in the temp directory at start (for uploads it never takes
-     * here); remove the empty one whose time falls in this server's start.
+     * here); remove the empty one whose time falls in this server's start, from {@code from} to {@code to}.
      */
-    private void removeUploadFolder() {
+    private static void removeUploadFolder(long from, long to) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, "DL4JUI_*")) {
             for (Path d : dirs) {
                 long millis = Long.parseLong(d.getFileName().toString().substring("DL4JUI_".length()));
-                if (millis >= startedMillis && millis <= listeningMillis) {
+                if (millis >= from && millis <= to) {
                     try (DirectoryStream<Path> inside = Files.newDirectoryStream(d)) {
                         if (!inside.iterator().hasNext()) {
                             Files.delete(d);

@@ -85,7 +85,7 @@ class TrainingUiTest {
     void theTrainPagesShowTheRunWithTheLossesItTrainedWith() throws Exception {
         Losses losses = new Losses();
         try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
-            FineTune.run(sample("watched", 6).build(), dir.resolve("runs"), quiet(), List.of(losses));
+            FineTune.run(sample("watched", 10).build(), dir.resolve("runs"), quiet(), List.of(losses));
             assertTrue(Files.isRegularFile(dir.resolve("runs/watched/stats.db")));
 
             JsonNode sessions = get(ui, "/train/sessions/info");
@@ -95,7 +95,7 @@ class TrainingUiTest {
             JsonNode overview = get(ui, "/train/overview/data");
             JsonNode scores = overview.get("scores");
             JsonNode steps = overview.get("scoresIter");
-            assertTrue(scores.size() >= 3, "a record at least every 0.5 s of a 6-epoch run: " + overview);
+            assertTrue(scores.size() >= 2, "the first step and more, in a 10-epoch run: " + overview);
             long previous = -1;
             for (int i = 0; i < scores.size(); i++) {
                 long step = steps.get(i).asLong();
@@ -221,11 +221,13 @@ class TrainingUiTest {
                         "not reachable at " + external.get());
             }
         }
+        List<Path> before = uiTempFolders();
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName(UiServer.LOOPBACK))) {
             UiException busy = assertThrows(UiException.class,
                     () -> UiServer.start(UiServer.LOOPBACK, taken.getLocalPort(), quiet()));
             assertTrue(busy.getMessage().contains("--ui-port"), busy.getMessage());
         }
+        assertEquals(before, uiTempFolders(), "a failed start leaves no DL4JUI_* folder either");
         assertTrue(UiServer.running().isEmpty());
     }
 
