@@ -78,7 +78,9 @@ public final class AutoCommand implements Callable<Integer>, ThawSubcommand {
                 .model(model).weights(weights).input(input).batch(batch).seed(data.seed()).strategy("head").lr(1e-3)
                 .build();
         Path folder = dir != null ? dir : Path.of("auto", model + "-" + Path.of(data.source()).getFileName());
-        SweepPage.show(folder);
+        if (ui.enabled()) {
+            SweepPage.show(folder);
+        }
         Auto.Outcome outcome = ui.around(out, SweepPage.PATH, () -> Auto.run(base, seconds, folder, out));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("dir", folder.toString());

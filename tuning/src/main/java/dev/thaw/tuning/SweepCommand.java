@@ -134,7 +134,9 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
                     + "pretrained --weights (thaw:runs/NAME/model.zip from pretrain, imagenet, a .pth) or --freeze "
                     + "full.");
         }
-        SweepPage.show(dir);
+        if (ui.enabled()) {
+            SweepPage.show(dir);
+        }
         Sweep.Outcome outcome = ui.around(out, SweepPage.PATH, () -> Sweep.run(sweep, base, dir, out));
         out.println("report: " + dir.resolve("report.md"));
         Map<String, Object> doc = new LinkedHashMap<>();

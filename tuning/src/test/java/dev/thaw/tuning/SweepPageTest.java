@@ -75,6 +75,7 @@ class SweepPageTest {
             StopSignal.clear();
         }
         try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
+            SweepPage.clear(); // the page is a JVM-wide registry: other tests' sweeps off it
             SweepPage.show(sweep);
             statusesAfterStop = JSON.readTree(get(ui, "/thaw/sweeps/data")).get(0).findValuesAsText("status");
         }
@@ -91,6 +92,7 @@ class SweepPageTest {
     void thePageShowsTheSweepAsItsFolderHasIt() throws Exception {
         assertEquals(List.of("ok", "interrupted"), statusesAfterStop, "during the stop");
         try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
+            SweepPage.clear(); // the page is a JVM-wide registry: other tests' sweeps off it
             SweepPage.show(sweep);
             JsonNode page = JSON.readTree(get(ui, "/thaw/sweeps/data")).get(0);
             List<CandidateRecord> finals = SweepReport.finalRecords(
@@ -129,6 +131,7 @@ class SweepPageTest {
         assumeTrue(Chromium.available(), "Debian's chromium is not installed (.ci/run installs it)");
         Path shots = Path.of("target", "ui-screenshots");
         try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
+            SweepPage.clear(); // the page is a JVM-wide registry: other tests' sweeps off it
             SweepPage.show(sweep);
             String dom = Chromium.dom(ui.url() + SweepPage.PATH);
             assertTrue(dom.contains("data-rendered=\"true\""), "the page's script rendered: " + dom);
@@ -152,6 +155,7 @@ class SweepPageTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int[] code = {-1};
+        SweepPage.clear();
         Thread command = new Thread(() -> code[0] = ThawCli.run(new String[] {"ui", sweep.toString(), "--ui-port",
                 "0"}, new PrintWriter(out, true), new PrintWriter(err, true)));
         command.start();

@@ -18,6 +18,11 @@ public final class UiOptions {
     @Mixin
     UiAddress address;
 
+    /** Whether {@code --ui} was given. */
+    public boolean enabled() {
+        return ui;
+    }
+
     /** Runs {@code work}, with the UI up around it when {@code --ui} was given. */
     public <T> T around(PrintWriter out, Supplier<T> work) {
         return around(out, "/train", work);

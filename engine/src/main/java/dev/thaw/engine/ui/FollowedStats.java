@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorageEvent;
@@ -24,9 +25,16 @@ public final class FollowedStats extends J7FileStatsStorage {
 
     private static final long POLL_MILLIS = 1000;
 
+    /** One thread checks every followed file (a sweep's page follows each of its candidates). */
+    private static final ScheduledExecutorService POLLER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "thaw-stats-follow");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final File file;
     private final Map<String, Integer> recordsSeen = new HashMap<>();
-    private final ScheduledExecutorService poller;
+    private final ScheduledFuture<?> polling;
 
     FollowedStats(File file) {
         super(file);
@@ -34,12 +42,7 @@ public final class FollowedStats extends J7FileStatsStorage {
         for (String session : listSessionIDs()) {
             recordsSeen.put(session, getNumUpdateRecordsFor(session));
         }
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "thaw-stats-follow " + file.getParentFile().getName());
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        polling = POLLER.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Tells listeners about sessions that are new or have more records than last time. */
@@ -78,8 +81,10 @@ public final class FollowedStats extends J7FileStatsStorage {
 
     @Override
     public void close() throws IOException {
-        poller.shutdownNow();
-        super.close();
+        polling.cancel(false);
+        synchronized (this) { // not while a poll reads the file
+            super.close();
+        }
     }
 
     @Override
