@@ -75,7 +75,7 @@ public final class SweepPage implements UIModule {
     }
 
     /** Candidates that started since the last look get their training session in the UI. */
-    private static void followCandidates(Path dir) {
+    static void followCandidates(Path dir) {
         UiServer.running().ifPresent(ui -> {
             for (Path run : SweepView.candidateRuns(dir)) {
                 if (!ui.shows(run) && Files.isRegularFile(StatsFile.of(run))) {

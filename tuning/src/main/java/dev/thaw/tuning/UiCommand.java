@@ -52,11 +52,7 @@ public final class UiCommand implements Callable<Integer>, ThawSubcommand {
             }
             for (Path sweep : sweeps) {
                 SweepPage.show(sweep);
-                for (Path candidate : SweepView.candidateRuns(sweep)) {
-                    if (Files.isRegularFile(StatsFile.of(candidate))) {
-                        server.show(candidate);
-                    }
-                }
+                SweepPage.followCandidates(sweep);
             }
             if (!runs.isEmpty()) {
                 out.println("training UI: " + server.url() + "/train (" + runs.size() + " run(s): "
@@ -68,7 +64,8 @@ public final class UiCommand implements Callable<Integer>, ThawSubcommand {
             }
             out.println("serving until Ctrl-C");
             out.flush();
-            server.serveUntilStopped();
+            // a sweep still running elsewhere starts candidates: their sessions join the train pages as they come
+            server.serveUntilStopped(() -> sweeps.forEach(SweepPage::followCandidates));
         }
         return 0;
     }

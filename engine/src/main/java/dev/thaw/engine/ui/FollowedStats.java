@@ -57,7 +57,8 @@ public final class FollowedStats extends J7FileStatsStorage {
                 }
                 long time = latestTime(session);
                 if (seen == null) {
-                    events.add(new StatsStorageEvent(this, StatsStorageListener.EventType.NewSessionID, session,
+                    // DL4J's train module learns of a session from its static information being posted
+                    events.add(new StatsStorageEvent(this, StatsStorageListener.EventType.PostStaticInfo, session,
                             StatsListener.TYPE_ID, null, time));
                 }
                 events.add(new StatsStorageEvent(this, StatsStorageListener.EventType.PostUpdate, session,

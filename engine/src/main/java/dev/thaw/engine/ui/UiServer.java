@@ -206,7 +206,17 @@ public final class UiServer implements AutoCloseable {
      * server is stopped cleanly by {@link #close()}).
      */
     public void serveUntilStopped() {
+        serveUntilStopped(() -> { });
+    }
+
+    /** {@link #serveUntilStopped()}, running {@code everyFewSeconds} about every 2 s meanwhile. */
+    public void serveUntilStopped(Runnable everyFewSeconds) {
+        long next = 0;
         while (StopSignal.requested().isEmpty()) {
+            if (System.nanoTime() >= next) {
+                everyFewSeconds.run();
+                next = System.nanoTime() + 2_000_000_000L;
+            }
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {

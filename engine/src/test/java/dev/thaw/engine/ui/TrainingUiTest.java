@@ -14,6 +14,8 @@ import dev.thaw.engine.data.SplitPlan;
 import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.TrainingListener;
+import dev.thaw.zoo.Backbones;
+import dev.thaw.zoo.InputShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,10 +41,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's training UI for Thaw runs, checked at the HTTP level: what the train pages serve is what the run trained,
@@ -166,6 +171,28 @@ class TrainingUiTest {
         }
         assertFalse(Files.readString(dir.resolve("child.log")).contains("cannot record"),
                 "reading never broke the writer's recording: " + Files.readString(dir.resolve("child.log")));
+    }
+
+    /** A followed file that had no session yet: the session joins the train pages once it is written. */
+    @Test
+    void aSessionThatStartsAfterTheFileIsFollowedJoinsTheTrainPages() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("late"));
+        StatsRecorder recorder = StatsRecorder.open(run, quiet()); // the file exists, empty, before the UI starts
+        try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
+            ui.show(run);
+            assertFalse(get(ui, "/train/sessions/info").has("late"));
+            ComputationGraph graph = Backbones.get("smallcnn").build(new InputShape(1, 28, 28), 3, 1);
+            recorder.onGraph(graph, 0);
+            graph.fit(new DataSet(Nd4j.rand(new int[] {8, 1, 28, 28}), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1)));
+            // the recorder stays open (closing it re-opens the file in the UI): only the poll can find the session
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!get(ui, "/train/sessions/info").has("late") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(get(ui, "/train/sessions/info").has("late"), "found by the follower's poll");
+        } finally {
+            recorder.close();
+        }
     }
 
     private static boolean hasRecords(Path run) {
