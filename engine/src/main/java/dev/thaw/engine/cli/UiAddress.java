@@ -1,6 +1,7 @@
 package dev.thaw.engine.cli;
 
 import dev.thaw.engine.ui.UiServer;
+import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
 /** Where the training UI listens: {@code --ui-host}, {@code --ui-port}. */
@@ -11,12 +12,12 @@ public final class UiAddress {
                     + "exposes it to the network, without a login).")
     String host;
 
-    @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "9000",
+    @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "" + UiServer.DEFAULT_PORT,
             description = "UI port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     /** Starts the UI where these options say. */
-    public UiServer start(java.io.PrintWriter out) {
+    public UiServer start(PrintWriter out) {
         return UiServer.start(host, port, out);
     }
 }

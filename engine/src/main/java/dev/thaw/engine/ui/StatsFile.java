@@ -44,9 +44,7 @@ public final class StatsFile {
                     + "that did not record stats yet; train it again to watch it");
         }
         try {
-            FollowedStats stats = new FollowedStats(file.toFile());
-            stats.listSessionIDs(); // reads the file: a damaged one fails here, not in a page request
-            return stats;
+            return new FollowedStats(file.toFile()); // reads its sessions: a damaged file fails here
         } catch (RuntimeException e) {
             throw new UiException(file + " is not a readable stats file (" + rootMessage(e) + "); delete it to "
                     + "show the run without its training statistics", e);

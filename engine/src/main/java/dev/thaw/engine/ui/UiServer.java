@@ -76,8 +76,7 @@ public final class UiServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new UiException("--ui-port " + port + " is not a port: give 1-65535, or 0 for any free one");
         }
-        checkHost(host);
-        if (!isLoopback(host)) {
+        if (!resolve(host).isLoopbackAddress()) {
             out.println("warning: the UI listens on " + host + " (--ui-host): anyone who can reach this machine "
                     + "can see it, as it has no login");
             out.flush();
@@ -129,27 +128,19 @@ public final class UiServer implements AutoCloseable {
         return "the UI did not start on " + host + ":" + port + " (" + StatsFile.rootMessage(cause) + ")";
     }
 
-    private static void checkHost(String host) {
+    private static InetAddress resolve(String host) {
         try {
-            InetAddress.getByName(host);
+            return InetAddress.getByName(host);
         } catch (UnknownHostException e) {
             throw new UiException("--ui-host " + host + " is not an address of this machine: use 127.0.0.1 (the "
                     + "default), or 0.0.0.0 for every interface");
         }
     }
 
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
     /** The address to open in a browser. */
     public String url() {
-        String shown = host.equals("0.0.0.0") || host.equals("::") ? LOOPBACK : host;
-        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + server.getPort();
+        String address = host.equals("0.0.0.0") || host.equals("::") ? LOOPBACK : host;
+        return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + server.getPort();
     }
 
     public int port() {
@@ -161,7 +152,7 @@ public final class UiServer implements AutoCloseable {
      * session, updated as it trains).
      */
     void show(Path runDir, StatsStorage recording) {
-        StatsStorage before = shown.put(runDir.toAbsolutePath().normalize(), recording);
+        StatsStorage before = shown.put(key(runDir), recording);
         if (before != null) {
             server.detach(before);
         }
@@ -174,18 +165,16 @@ public final class UiServer implements AutoCloseable {
      * @throws UiException the run has no stats file, or a damaged one
      */
     public void show(Path runDir) {
-        Path key = runDir.toAbsolutePath().normalize();
-        if (!shown.containsKey(key)) {
+        if (!shows(runDir)) {
             FollowedStats stats = StatsFile.follow(runDir);
-            shown.put(key, stats);
+            shown.put(key(runDir), stats);
             server.attach(stats);
         }
     }
 
     /** The run in {@code runDir} stopped recording (its file is closed): the UI reads its file from now on. */
     void recordingEnded(Path runDir) {
-        Path key = runDir.toAbsolutePath().normalize();
-        StatsStorage recording = shown.remove(key);
+        StatsStorage recording = shown.remove(key(runDir));
         if (recording != null) {
             server.detach(recording);
             try {
@@ -198,7 +187,12 @@ public final class UiServer implements AutoCloseable {
 
     /** Whether {@code runDir}'s stats are in the UI. */
     public boolean shows(Path runDir) {
-        return shown.containsKey(runDir.toAbsolutePath().normalize());
+        return shown.containsKey(key(runDir));
+    }
+
+    /** The same run however its folder was named (relative, with ..). */
+    private static Path key(Path runDir) {
+        return runDir.toAbsolutePath().normalize();
     }
 
     /**
@@ -211,7 +205,7 @@ public final class UiServer implements AutoCloseable {
 
     /** {@link #serveUntilStopped()}, running {@code everyFewSeconds} about every 2 s meanwhile. */
     public void serveUntilStopped(Runnable everyFewSeconds) {
-        long next = 0;
+        long next = System.nanoTime(); // nanoTime's origin is arbitrary: 0 need not be in the past
         while (StopSignal.requested().isEmpty()) {
             if (System.nanoTime() >= next) {
                 everyFewSeconds.run();
