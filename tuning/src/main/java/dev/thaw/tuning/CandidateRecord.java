@@ -42,6 +42,11 @@ public record CandidateRecord(int index, int rung, int epochs, String strategy, 
                 featuresComputed, featuresReused, runDir);
     }
 
+    /** A record of {@code task} failing for {@code reason} (a worker elsewhere that could not train it). */
+    public static CandidateRecord failed(CandidateTask task, String reason, double seconds) {
+        return of(task.index(), task.rung(), task.config(), reason, List.of(), seconds, 0, 0, task.runDir());
+    }
+
     /** A candidate stopped by {@code signal} before it finished: kept in the log to say so, trained again on resume. */
     static CandidateRecord interrupted(int index, int rung, TrainConfig config, String signal, double seconds,
                                        String runDir) {

@@ -1,41 +1,50 @@
 package dev.thaw.tuning;
 
-import dev.thaw.engine.run.FineTune;
-import dev.thaw.engine.run.RunResult;
 import dev.thaw.engine.run.TrainConfig;
-import dev.thaw.engine.train.EpochMetrics;
 import dev.thaw.engine.train.StopSignal;
 import dev.thaw.engine.train.TrainingStoppedException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * Trains one candidate to a budget as a normal Thaw run under {@code SWEEP/candidates/cNNN}, and records the
- * outcome. What the results log already holds is returned as is; a run folder left by a killed sweep is resumed
- * from its checkpoint; a promoted candidate (successive halving) is trained on from where it stopped. Failures are
- * recorded with their reason, never thrown: one bad candidate does not end the sweep.
+ * Runs a sweep's candidates through a {@link CandidateWorker} and keeps the results log: what the log already holds
+ * is returned as is, every other outcome is appended the moment it is known, by this process only (a worker elsewhere
+ * returns records, it never writes the log). Failures are records with their reason, never thrown: one bad candidate
+ * does not end the sweep. A worker with several slots trains that many candidates at once.
  */
 final class CandidateRunner {
 
     private final Path candidates;
     private final ResultsLog<CandidateRecord> log;
     private final PrintWriter out;
-    private int skipped;
+    private final CandidateWorker worker;
+    private final AtomicInteger skipped = new AtomicInteger();
 
-    CandidateRunner(Path sweepDir, ResultsLog<CandidateRecord> log, PrintWriter out) {
+    CandidateRunner(Path sweepDir, ResultsLog<CandidateRecord> log, PrintWriter out, CandidateWorker worker) {
         this.candidates = sweepDir.resolve("candidates");
         this.log = log;
         this.out = out;
+        this.worker = worker;
     }
 
     /** Candidates served from the results log instead of being trained (after a restart). */
     int skipped() {
-        return skipped;
+        return skipped.get();
+    }
+
+    /** Candidates trained at once. */
+    int slots() {
+        return worker.slots();
     }
 
     private Optional<CandidateRecord> finished(int index, int rung) {
@@ -50,42 +59,27 @@ final class CandidateRunner {
     CandidateRecord run(int index, int rung, TrainConfig config) {
         var done = finished(index, rung);
         if (done.isPresent()) {
-            skipped++;
+            skipped.incrementAndGet();
             return done.get();
         }
         StopSignal.requested().ifPresent(signal -> {
             throw new TrainingStoppedException(signal, 0, "sweep stopped by " + signal);
         });
-        String name = String.format("c%03d", index);
-        Path runDir = candidates.resolve(name);
+        CandidateTask task = new CandidateTask(index, rung, config,
+                candidates.resolve(String.format("c%03d", index)).toString());
         long start = System.nanoTime();
         CandidateRecord record;
-        try (PrintWriter runLog = new PrintWriter(Files.newBufferedWriter(logFile(runDir, rung)), true)) {
-            RunResult r;
-            if (Files.isRegularFile(runDir.resolve("config.json"))) {
-                r = rung == 0 ? FineTune.resume(runDir, runLog) : FineTune.extend(runDir, config.epochs(), runLog);
-            } else {
-                FolderTree.delete(runDir); // killed before it wrote its config: start afresh
-                r = FineTune.run(config.toBuilder().name(name).skipTest(true).build(), candidates, runLog);
-            }
-            List<Double> scores = r.history().stream().map(EpochMetrics::valAccuracy).toList();
-            record = CandidateRecord.of(index, rung, config, "", scores, seconds(start), r.featuresComputed(),
-                    r.featuresReused(), runDir.toString());
+        try {
+            record = worker.train(task);
         } catch (TrainingStoppedException e) {
             // not a result: recorded as interrupted, and trained on from its checkpoint when the sweep resumes
-            log.append(CandidateRecord.interrupted(index, rung, config, e.signal(), seconds(start),
-                    runDir.toString()));
+            log.append(CandidateRecord.interrupted(index, rung, config, e.signal(), (System.nanoTime() - start) / 1e9,
+                    task.runDir()));
             out.printf("  c%03d rung %d  interrupted (%s)%n", index, rung, e.signal());
             out.flush();
             throw new TrainingStoppedException(e.signal(), e.completedEpochs(), String.format("sweep stopped by %s "
                     + "during c%03d: re-run the same sweep command to resume it (c%03d continues from its "
                     + "checkpoint)", e.signal(), index, index));
-        } catch (RuntimeException | OutOfMemoryError e) {
-            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            record = CandidateRecord.of(index, rung, config, reason, List.of(), seconds(start), 0, 0,
-                    runDir.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the log of candidate " + name, e);
         }
         log.append(record);
         out.printf("  c%03d rung %d  %-22s lr %.2e  head %s  %s  val acc %s  %.1f s  features: %d computed, %d "
@@ -98,6 +92,59 @@ final class CandidateRunner {
         }
         out.flush();
         return record;
+    }
+
+    /**
+     * Runs {@code job} on each item in order, {@link #slots()} at a time, and returns the records in item order. A
+     * job that returns empty did not start (a spent budget): no later item starts after it. A stop request (or
+     * any exception) in one job is rethrown once the jobs already started have ended.
+     */
+    <T> List<CandidateRecord> inOrder(List<T> items, Function<T, Optional<CandidateRecord>> job) {
+        List<CandidateRecord> records = new ArrayList<>();
+        if (slots() == 1) {
+            for (T item : items) {
+                Optional<CandidateRecord> r = job.apply(item);
+                if (r.isEmpty()) {
+                    break;
+                }
+                records.add(r.get());
+            }
+            return records;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(slots());
+        AtomicBoolean ended = new AtomicBoolean();
+        try {
+            List<Future<Optional<CandidateRecord>>> started = new ArrayList<>();
+            for (T item : items) {
+                started.add(pool.submit(() -> {
+                    Optional<CandidateRecord> r = ended.get() ? Optional.empty() : job.apply(item);
+                    if (r.isEmpty()) {
+                        ended.set(true);
+                    }
+                    return r;
+                }));
+            }
+            RuntimeException failure = null;
+            for (Future<Optional<CandidateRecord>> f : started) {
+                try {
+                    f.get().ifPresent(records::add);
+                } catch (ExecutionException e) {
+                    ended.set(true);
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while candidates trained", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return records;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The freeze point a strategy spec freezes at (for tables and charts). */
@@ -113,15 +160,5 @@ final class CandidateRunner {
             return p.length > 2 ? p[2].replace("none", "full") : "full";
         }
         return "full";
-    }
-
-    private static Path logFile(Path runDir, int rung) throws IOException {
-        Path logs = runDir.resolveSibling(runDir.getFileName() + "-logs");
-        Files.createDirectories(logs);
-        return logs.resolve("rung" + rung + ".log");
-    }
-
-    private static double seconds(long start) {
-        return (System.nanoTime() - start) / 1e9;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 
@@ -31,21 +32,13 @@ final class SuccessiveHalving {
         int epochsBefore = 0;
         for (int rung = 0; !alive.isEmpty(); rung++) {
             out.printf("rung %d: %d candidate(s) at %d epoch(s)%n", rung, alive.size(), epochs);
-            List<CandidateRecord> results = new ArrayList<>();
-            Optional<String> refused = Optional.empty();
-            for (Candidate c : alive) {
-                TrainConfig config = ((TrainConfig) c.getValue()).toBuilder().epochs(epochs).build();
-                if (!runner.recorded(c.getIndex(), rung)) {
-                    refused = gate.refuse(config, epochsBefore);
-                    if (refused.isPresent()) {
-                        out.printf("  c%03d rung %d  not started: %s; the sweep ends here%n", c.getIndex(), rung,
-                                refused.get());
-                        break;
-                    }
-                }
-                results.add(runner.run(c.getIndex(), rung, config));
-            }
-            boolean last = epochs >= spec.epochs() || alive.size() == 1 || refused.isPresent();
+            AtomicReference<String> refused = new AtomicReference<>();
+            int thisRung = rung;
+            int rungEpochs = epochs;
+            int epochsDone = epochsBefore;
+            List<CandidateRecord> results = runner.inOrder(alive, c -> start(c, thisRung, rungEpochs, epochsDone,
+                    runner, gate, refused, out));
+            boolean last = epochs >= spec.epochs() || alive.size() == 1 || refused.get() != null;
             if (last) {
                 finals.addAll(results);
                 break;
@@ -59,5 +52,21 @@ final class SuccessiveHalving {
             epochs = Math.min(spec.epochs(), epochs * spec.halvingEta());
         }
         return finals;
+    }
+
+    /** Trains one candidate of a rung, unless the gate refuses it (then empty, the reason in {@code refused}). */
+    private static Optional<CandidateRecord> start(Candidate c, int rung, int epochs, int epochsBefore,
+                                                   CandidateRunner runner, CandidateGate gate,
+                                                   AtomicReference<String> refused, PrintWriter out) {
+        TrainConfig config = ((TrainConfig) c.getValue()).toBuilder().epochs(epochs).build();
+        if (!runner.recorded(c.getIndex(), rung)) {
+            Optional<String> no = gate.refuse(config, epochsBefore);
+            if (no.isPresent()) {
+                out.printf("  c%03d rung %d  not started: %s; the sweep ends here%n", c.getIndex(), rung, no.get());
+                refused.set(no.get());
+                return Optional.empty();
+            }
+        }
+        return Optional.of(runner.run(c.getIndex(), rung, config));
     }
 }

@@ -72,19 +72,29 @@ public final class Sweep {
      * {@code spec.halvingEta() > 0}).
      */
     public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out, CandidateGate gate) {
+        return run(spec, base, dir, out, gate, CandidateWorker.inThisProcess());
+    }
+
+    /**
+     * Runs (or resumes) the sweep with its candidates trained by {@code worker} ({@link CandidateWorker#slots()} at
+     * a time, on Spark for instance); everything else, the results log included, stays in this process.
+     */
+    public static Outcome run(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out, CandidateGate gate,
+                              CandidateWorker worker) {
         if (gate != CandidateGate.ALL && spec.halvingEta() == 0) {
             throw new IllegalArgumentException("a candidate gate needs a successive-halving sweep (halvingEta > 0)");
         }
         try (FolderLock lock = FolderLock.acquire(dir, "sweep")) { // one process per sweep folder
-            return search(spec, base, dir, out, gate);
+            return search(spec, base, dir, out, gate, worker);
         }
     }
 
-    private static Outcome search(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out, CandidateGate gate) {
+    private static Outcome search(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out, CandidateGate gate,
+                                  CandidateWorker worker) {
         long start = System.nanoTime();
         checkDefinition(new Definition(spec, base), dir);
         ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);
-        CandidateRunner runner = new CandidateRunner(dir, log, out);
+        CandidateRunner runner = new CandidateRunner(dir, log, out, worker);
         List<Double> gridLr = spec.search().equals("grid") ? spec.gridLearningRates() : null;
         TrainConfigSpace space = new TrainConfigSpace(base, spec, gridLr);
         CandidateGenerator generator;
@@ -104,10 +114,10 @@ public final class Sweep {
             }
             count = spec.maxCandidates() > 0 ? spec.maxCandidates() : Integer.MAX_VALUE;
         }
-        out.printf("sweep %s: %s search, %s candidates%s%n", dir, spec.search(),
+        out.printf("sweep %s: %s search, %s candidates%s, trained %s%n", dir, spec.search(),
                 count == Integer.MAX_VALUE ? "unlimited" : String.valueOf(count),
                 spec.halvingEta() > 0 ? ", successive halving (eta " + spec.halvingEta() + ", from "
-                        + spec.minEpochs() + " epochs)" : "");
+                        + spec.minEpochs() + " epochs)" : "", worker.where());
         if (spec.halvingEta() > 0) {
             SuccessiveHalving.run(generator, count, spec, runner, gate, out);
         } else {
@@ -120,7 +130,7 @@ public final class Sweep {
             OptimizationConfiguration config = new OptimizationConfiguration.Builder()
                     .candidateGenerator(generator).scoreFunction(new ValidationAccuracy())
                     .terminationConditions(stop).rngSeed(spec.seed()).build();
-            new LocalOptimizationRunner(1, config, new ThawTaskCreator(runner)).execute();
+            new LocalOptimizationRunner(runner.slots(), config, new ThawTaskCreator(runner)).execute();
         }
         // Arbiter's runner records a task's exception and goes on to the next candidate; each refuses to start
         StopSignal.requested().ifPresent(signal -> {

@@ -10,8 +10,13 @@ import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.weights.WeightSource;
+import dev.thaw.engine.run.FineTune;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +117,13 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
     @Option(names = "--report", description = "Only (re)write the report of an existing sweep folder.")
     boolean reportOnly;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "submit", paramLabel = "MASTER",
+            description = "Train candidates as Spark tasks, as many at once as the cluster has task slots: local[N], "
+                    + "spark://HOST:PORT, or no value under spark-submit (its --master). The sweep folder, the "
+                    + "cache (-Dthaw.cache.dir) and the data must be at the same path on every executor. Needs "
+                    + "Thaw's Spark jar (README \"Running on a cluster\").")
+    String spark;
+
     @Mixin
     UiOptions ui;
 
@@ -137,7 +149,11 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
         if (ui.enabled()) {
             SweepPage.show(dir);
         }
-        Sweep.Outcome outcome = ui.around(out, SweepPage.PATH, () -> Sweep.run(sweep, base, dir, out));
+        Sweep.Outcome outcome;
+        try (CandidateWorker worker = worker(base, out)) {
+            outcome = ui.around(out, SweepPage.PATH, () -> Sweep.run(sweep, base, dir, out, CandidateGate.ALL,
+                    worker));
+        }
         out.println("report: " + dir.resolve("report.md"));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("dir", dir.toString());
@@ -146,6 +162,28 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
         doc.put("candidates", outcome.records());
         json.print(spec, () -> doc);
         return 0;
+    }
+
+    /** Where candidates train: here, or on Spark with every folder they need checked on the executors first. */
+    private CandidateWorker worker(TrainConfig base, PrintWriter out) {
+        if (spark == null) {
+            return CandidateWorker.inThisProcess();
+        }
+        ClusterWorkers cluster = ClusterWorkers.find();
+        dir = dir.toAbsolutePath(); // executors run elsewhere, in another working folder
+        List<Path> shared = new ArrayList<>(List.of(dir, FineTune.cacheDir().toAbsolutePath()));
+        Path data = Path.of(base.data());
+        if (Files.exists(data)) {
+            shared.add(data.toAbsolutePath());
+        }
+        try {
+            for (Path p : shared.subList(0, 2)) {
+                Files.createDirectories(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + e.getMessage(), e);
+        }
+        return cluster.connect(spark, shared, out);
     }
 
     private SweepSpec spec(TrainConfig base) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -93,19 +94,47 @@ public final class FeatureCache {
      * alive for good, one per sweep candidate (SoakBenchmark).
      */
     public List<DataSet> get(Key key, TransferLearningHelper helper, Supplier<DataSetIterator> opened) {
-        Path file = directory == null ? null : directory.resolve(key.fileName());
-        if (file != null && Files.isRegularFile(file)) {
-            try {
-                DataSet all = new DataSet();
-                all.load(file.toFile());
-                hits.incrementAndGet();
-                disk.used(file);
-                LOG.info("feature cache hit: {} ({} examples)", file.getFileName(), all.numExamples());
-                return List.of(all);
-            } catch (RuntimeException e) {
-                LOG.warn("feature cache entry {} is unreadable ({}); computing it again", file, e.getMessage());
-            }
+        if (directory == null) {
+            return List.of(compute(key, helper, opened));
         }
+        Path file = directory.resolve(key.fileName());
+        Optional<DataSet> stored = read(file);
+        if (stored.isPresent()) {
+            return List.of(stored.get());
+        }
+        try (EntryLock ignored = EntryLock.take(file)) {
+            // a candidate that shares this freeze point may have computed it while this one waited: read it
+            stored = read(file);
+            if (stored.isPresent()) {
+                return List.of(stored.get());
+            }
+            DataSet all = compute(key, helper, opened);
+            save(all, file);
+            disk.written(file);
+            return List.of(all);
+        }
+    }
+
+    /** The entry in {@code file}, if it is there and readable (a hit). */
+    private Optional<DataSet> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            DataSet all = new DataSet();
+            all.load(file.toFile());
+            hits.incrementAndGet();
+            disk.used(file);
+            LOG.info("feature cache hit: {} ({} examples)", file.getFileName(), all.numExamples());
+            return Optional.of(all);
+        } catch (RuntimeException e) {
+            LOG.warn("feature cache entry {} is unreadable ({}); computing it again", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Runs the frozen prefix over every batch of the data (a miss). */
+    private DataSet compute(Key key, TransferLearningHelper helper, Supplier<DataSetIterator> opened) {
         long start = System.nanoTime();
         List<DataSet> batches = new ArrayList<>();
         DataSetIterator data = opened.get();
@@ -125,11 +154,7 @@ public final class FeatureCache {
         DataSet all = DataSet.merge(batches);
         LOG.info("featurized {} examples at {} in {} ms", all.numExamples(), key.freezeVertex(),
                 (System.nanoTime() - start) / 1_000_000);
-        if (file != null) {
-            save(all, file);
-            disk.written(file);
-        }
-        return List.of(all);
+        return all;
     }
 
     /**

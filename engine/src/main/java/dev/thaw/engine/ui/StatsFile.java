@@ -51,7 +51,12 @@ public final class StatsFile {
         }
     }
 
-    private static J7FileStatsStorage open(Path file) {
+    /**
+     * One at a time per JVM: DL4J's sqlite-jdbc (3.15) loads its native library on first use without a lock, and
+     * two runs opening their stats files at once in one JVM (sweep candidates on Spark's local[2]) crashed the JVM
+     * in that library (SIGSEGV at address 0).
+     */
+    private static synchronized J7FileStatsStorage open(Path file) {
         try {
             return new J7FileStatsStorage(file.toFile());
         } catch (RuntimeException e) {

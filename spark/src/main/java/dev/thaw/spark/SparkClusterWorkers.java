@@ -1,0 +1,24 @@
+package dev.thaw.spark;
+
+import dev.thaw.engine.run.FineTune;
+import dev.thaw.tuning.CandidateWorker;
+import dev.thaw.tuning.ClusterWorkers;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code sweep --spark}: Thaw's cluster support, found by the sweep command through {@code META-INF/services}. */
+public final class SparkClusterWorkers implements ClusterWorkers {
+
+    @Override
+    public CandidateWorker connect(String master, List<Path> shared, PrintWriter out) {
+        SparkConnection spark = SparkConnection.open(master, out);
+        try {
+            SharedPaths.check(spark.context(), spark.slots(), shared);
+        } catch (RuntimeException e) {
+            spark.close();
+            throw e;
+        }
+        return new SparkCandidateWorker(spark, FineTune.cacheDir().toAbsolutePath().toString());
+    }
+}

@@ -1,0 +1,163 @@
+package dev.thaw.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.thaw.engine.cli.ThawCli;
+import dev.thaw.tuning.CandidateRecord;
+import dev.thaw.tuning.ResultsLog;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sweeps whose candidates run as Spark tasks in {@code local[2]}, against the same sweep run locally: same
+ * candidates, same scores, featurizations shared, resumable after a killed driver. Small real data (a few hundred
+ * Fashion-MNIST images, the small CNN) so that the whole class takes a minute or two.
+ */
+class SparkSweepTest {
+
+    @TempDir
+    static Path dir;
+
+    private static final String[] DATA = {"--data", "fashion-mnist-sample", "--classes", "0-2", "--per-class", "30",
+            "--val", "0.02", "--test", "0.02", "--input", "1x28x28", "--batch", "16", "--epochs", "2"};
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("thaw.cache.dir");
+    }
+
+    /** {@code thaw sweep ARGS DATA} in this JVM with its own cache folder; the text output, or fails on exit != 0. */
+    private static String sweep(String cache, String... args) {
+        System.setProperty("thaw.cache.dir", dir.resolve(cache).toString());
+        List<String> all = new ArrayList<>(List.of("sweep"));
+        all.addAll(List.of(args));
+        all.addAll(List.of(DATA));
+        StringWriter out = new StringWriter();
+        int code = ThawCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
+        assertEquals(0, code, out.toString());
+        return out.toString();
+    }
+
+    private static List<CandidateRecord> records(Path sweep) {
+        return new ResultsLog<>(sweep.resolve("results.jsonl"), CandidateRecord.class).all().stream()
+                .sorted(Comparator.comparingInt(CandidateRecord::index)).toList();
+    }
+
+    @Test
+    void aSweepOnSparkGivesTheLocalSweepsCandidatesAndScoresAndFeaturizesOnce() {
+        String[] space = {"--freeze", "block3", "--lr-min", "1e-3", "--lr-max", "1e-2", "--lr-count", "3"};
+        Path local = dir.resolve("local");
+        Path spark = dir.resolve("spark");
+        String localOut = sweep("cache-local", Stream.concat(Stream.of("--dir", local.toString()),
+                Stream.of(space)).toArray(String[]::new));
+        String sparkOut = sweep("cache-spark", Stream.concat(Stream.of("--dir", spark.toString(), "--spark",
+                "local[2]"), Stream.of(space)).toArray(String[]::new));
+        assertTrue(sparkOut.contains("trained as Spark tasks on local[2], 2 at a time"), sparkOut);
+
+        List<CandidateRecord> expected = records(local);
+        List<CandidateRecord> actual = records(spark);
+        assertEquals(3, expected.size(), localOut);
+        assertEquals(3, actual.size(), sparkOut);
+        for (int i = 0; i < 3; i++) {
+            CandidateRecord e = expected.get(i);
+            CandidateRecord a = actual.get(i);
+            assertTrue(a.ok(), a.reason());
+            assertEquals(e.lr(), a.lr(), 0.0);
+            assertEquals(e.strategy(), a.strategy());
+            assertEquals(e.valScores().size(), a.valScores().size());
+            for (int epoch = 0; epoch < e.valScores().size(); epoch++) {
+                assertEquals(e.valScores().get(epoch), a.valScores().get(epoch), 1e-6,
+                        "c" + i + " epoch " + (epoch + 1) + ": same seed, same data, same score");
+            }
+            assertTrue(Files.isRegularFile(spark.resolve("candidates").resolve(String.format("c%03d", i))
+                    .resolve("model.zip")), "the executor wrote the candidate's run into the sweep folder");
+        }
+        // one freeze point, two splits (train, val): featurized twice in all, even with two candidates at a time
+        assertEquals(2, actual.stream().mapToInt(CandidateRecord::featuresComputed).sum(), sparkOut);
+        assertEquals(4, actual.stream().mapToInt(CandidateRecord::featuresReused).sum(), sparkOut);
+        assertEquals(expected.stream().map(CandidateRecord::index).toList(),
+                actual.stream().map(CandidateRecord::index).toList());
+        assertTrue(Files.isRegularFile(spark.resolve("best/model.zip")));
+    }
+
+    /** A real kill: a separate JVM drives the Spark sweep and is SIGKILLed mid-way; it is then resumed here. */
+    @Test
+    void aKilledDriverResumesWithoutRunningAnyCandidateTwiceOrLosingOne() throws Exception {
+        Path d = dir.resolve("killed");
+        String cache = dir.resolve("cache-killed").toString();
+        List<String> args = new ArrayList<>(List.of("sweep", "--dir", d.toString(), "--spark", "local[2]",
+                "--freeze", "full,block3,head", "--lr-min", "1e-3", "--lr-max", "1e-2", "--lr-count", "2"));
+        args.addAll(List.of(DATA));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dthaw.progress=off", "-Dthaw.cache.dir=" + cache, "-Dorg.bytedeco.javacpp.cachedir="
+                        + System.getProperty("org.bytedeco.javacpp.cachedir")));
+        cmd.addAll(javaModuleOptions());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ThawCli.class.getName()));
+        cmd.addAll(args);
+        Path log = dir.resolve("killed-driver.log");
+        Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path results = d.resolve("results.jsonl");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (driver.isAlive() && System.nanoTime() < deadline
+                && (!Files.exists(results) || Files.readAllLines(results).size() < 2)) {
+            Thread.sleep(50);
+        }
+        driver.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        List<CandidateRecord> before = new ResultsLog<>(results, CandidateRecord.class).all();
+        assertTrue(before.size() >= 2 && before.size() < 6, "killed mid-way after " + before.size()
+                + " candidates: " + Files.readString(log));
+
+        String out = sweep("cache-killed", args.subList(1, args.size()).stream()
+                .limit(args.size() - 1 - DATA.length).toArray(String[]::new));
+        List<CandidateRecord> after = new ResultsLog<>(results, CandidateRecord.class).all();
+        assertEquals(6, after.size(), "none missing: " + out);
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5), after.stream().map(CandidateRecord::index).collect(Collectors.toSet()),
+                "none twice");
+        assertEquals(before, after.subList(0, before.size()), "finished candidates were not redone");
+        assertTrue(out.contains("(" + before.size() + " already done before this start)"), out);
+        assertTrue(after.stream().allMatch(CandidateRecord::ok), out);
+    }
+
+    @Test
+    void anUnreachableMasterIsOneLineNamingTheFix() {
+        StringWriter out = new StringWriter();
+        int code = ThawCli.run(new String[] {"sweep", "--dir", dir.resolve("unreachable").toString(), "--spark",
+                "spark://127.0.0.1:1", "--freeze", "head", "--lr-count", "1"}, new PrintWriter(out, true),
+                new PrintWriter(out, true));
+        assertEquals(1, code, out.toString());
+        assertTrue(out.toString().contains("thaw sweep: cannot reach the Spark master at spark://127.0.0.1:1: start "
+                + "it"), out.toString());
+    }
+
+    @Test
+    void aJavaWithoutSparksModuleOpeningsIsOneLineNamingTheFix() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ThawCli.class.getName(), "sweep", "--dir",
+                dir.resolve("no-opens").toString(), "--spark", "local[2]", "--freeze", "head", "--lr-count", "1")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("thaw sweep: this Java does not open java.base/java.nio to Spark: run through "
+                + "spark-submit, or add Spark's --add-opens list"), out);
+    }
+
+    /** The --add-opens options this test JVM got from the build, for a child that starts Spark too. */
+    private static List<String> javaModuleOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect")).toList();
+    }
+}
