@@ -12,13 +12,7 @@ public final class SparkClusterWorkers implements ClusterWorkers {
 
     @Override
     public CandidateWorker connect(String master, List<Path> shared, PrintWriter out) {
-        SparkConnection spark = SparkConnection.open(master, out);
-        try {
-            SharedPaths.check(spark.context(), spark.slots(), shared);
-        } catch (RuntimeException e) {
-            spark.close();
-            throw e;
-        }
-        return new SparkCandidateWorker(spark, FineTune.cacheDir().toAbsolutePath().toString());
+        return new SparkCandidateWorker(SparkConnection.openChecked(master, shared, out),
+                FineTune.cacheDir().toAbsolutePath().toString());
     }
 }

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +71,21 @@ public final class SparkConnection implements AutoCloseable {
             return new SparkConnection(context, slots);
         } catch (RuntimeException e) {
             context.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #open}, then checks that every executor sees {@code shared} (the cache, the data, a sweep folder) at
+     * the same path.
+     */
+    public static SparkConnection openChecked(String master, List<Path> shared, PrintWriter out) {
+        SparkConnection spark = open(master, out);
+        try {
+            SharedPaths.check(spark.context(), spark.slots(), shared);
+            return spark;
+        } catch (RuntimeException e) {
+            spark.close();
             throw e;
         }
     }

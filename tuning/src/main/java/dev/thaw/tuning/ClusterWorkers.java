@@ -1,5 +1,6 @@
 package dev.thaw.tuning;
 
+import dev.thaw.engine.run.Cluster;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +22,7 @@ public interface ClusterWorkers {
 
     /** The cluster support on the classpath, or a one-line error saying how to get it. */
     static ClusterWorkers find() {
-        return ServiceLoader.load(ClusterWorkers.class).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "--spark needs Thaw's Spark jar, which this classpath lacks: build it with 'mvn -Pspark-jar package "
-                        + "-DskipTests -pl spark -am' and run it with spark-submit (README \"Running on a cluster\")"));
+        return ServiceLoader.load(ClusterWorkers.class).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(Cluster.NO_SPARK_JAR));
     }
 }

@@ -1,18 +1,10 @@
 package dev.thaw.engine.cli;
 
-import dev.thaw.engine.data.DataPipeline;
-import dev.thaw.engine.data.DataSplits;
-import dev.thaw.engine.data.DecodeCache;
-import dev.thaw.engine.data.PipelineOptions;
 import dev.thaw.engine.data.Split;
+import dev.thaw.engine.run.Cluster;
+import dev.thaw.engine.run.Featurization;
 import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.train.FeatureCache;
-import dev.thaw.zoo.Backbone;
-import dev.thaw.zoo.Backbones;
-import dev.thaw.zoo.FreezePoint;
-import dev.thaw.zoo.InputShape;
-import dev.thaw.zoo.weights.LoadedModel;
-import dev.thaw.zoo.weights.WeightSource;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.dataset.DataSet;
@@ -51,32 +43,27 @@ final class FeaturizeCommand implements Callable<Integer> {
             description = "Freeze point whose output is cached (default: ${DEFAULT-VALUE}, the deepest).")
     String freeze;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "submit", paramLabel = "MASTER",
+            description = "Featurize slice by slice as Spark tasks: local[N], spark://HOST:PORT, or no value under "
+                    + "spark-submit. The cache (-Dthaw.cache.dir) and the data must be at the same path on every "
+                    + "executor. Needs Thaw's Spark jar (README \"Running on a cluster\").")
+    String spark;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Backbone backbone = Backbones.get(model);
-        InputShape shape = input == null ? backbone.nativeInput() : InputShape.parse(input);
-        FreezePoint point = backbone.freezePoints().resolve(freeze);
-        if (point.isNone()) {
-            throw new IllegalArgumentException("--freeze none leaves nothing frozen to featurize: pick a freeze point. "
-                    + backbone.freezePoints().choices());
-        }
-        DataSplits splits = data.splits();
-        LoadedModel loaded = WeightSource.parse(weights).load(backbone, shape, splits.numClasses(), data.seed);
-        DataPipeline pipeline = new DataPipeline(splits, shape, backbone.normalization(), PipelineOptions.DEFAULT,
-                new DecodeCache(FineTune.cacheDir().resolve("decoded"), 2L << 30));
+        Featurization job = Featurization.prepare(new Featurization.Request(model, input, weights, freeze, data.data,
+                data.strict, data.plan()));
         FeatureCache cache = new FeatureCache(FineTune.cacheDir().resolve("features"));
-        FeatureCache.Key base = new FeatureCache.Key(backbone.name(), loaded.fingerprint(), "", shape.toString(),
-                backbone.normalization().name(), "");
-        for (Split split : Split.values()) {
-            if (splits.get(split).isEmpty()) {
-                continue;
+        try (Cluster cluster = spark == null ? null : Cluster.connect(spark, data.data, out)) {
+            for (Split split : job.splits()) {
+                long start = System.nanoTime();
+                DataSet features = cluster == null ? job.featurize(cache, split)
+                        : cluster.featurize(job, cache, split, out);
+                out.printf("%-5s %6d images -> features %s at %s (%.1f s)%n", split.folderName(),
+                        features.numExamples(), java.util.Arrays.toString(features.getFeatures().shape()),
+                        job.point().name(), (System.nanoTime() - start) / 1e9);
             }
-            long start = System.nanoTime();
-            DataSet features = cache.featurize(loaded.graph(), point, base, pipeline, split);
-            out.printf("%-5s %6d images -> features %s at %s (%.1f s)%n", split.folderName(), features.numExamples(),
-                    java.util.Arrays.toString(features.getFeatures().shape()), point.name(),
-                    (System.nanoTime() - start) / 1e9);
         }
         out.printf("%d computed, %d already cached, in %s%n", cache.computed(), cache.hits(),
                 FineTune.cacheDir().resolve("features"));

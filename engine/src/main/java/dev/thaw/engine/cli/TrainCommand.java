@@ -1,6 +1,9 @@
 package dev.thaw.engine.cli;
 
+import dev.thaw.engine.run.Cluster;
 import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.train.EpochFitter;
+import java.util.List;
 import dev.thaw.engine.run.RunResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,14 +44,25 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue a killed run from its last checkpoint, with its original settings.")
     Path resume;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "submit", paramLabel = "MASTER",
+            description = "Train each epoch data-parallel on Spark (dl4j-spark's parameter averaging), with "
+                    + "validation, checkpoints and the run folder here as always: local[N], spark://HOST:PORT, or "
+                    + "no value under spark-submit. Needs Thaw's Spark jar (README \"Running on a cluster\").")
+    String spark;
+
     @Mixin
     JsonOutput json;
 
     @Override
     public Integer call() {
         var out = json.text(spec);
-        RunResult r = ui.around(out, () -> resume != null ? FineTune.resume(resume, out)
-                : FineTune.run(train.config(data, "random", null), train.runs, out));
+        RunResult r;
+        try (Cluster cluster = spark == null ? null : Cluster.connect(spark, resume != null ? null : data.data,
+                out)) {
+            EpochFitter fitter = cluster == null ? EpochFitter.ONE_BY_ONE : cluster.fitter();
+            r = ui.around(out, () -> resume != null ? FineTune.resume(resume, out, fitter)
+                    : FineTune.run(train.config(data, "random", null), train.runs, out, List.of(), fitter));
+        }
         json.print(spec, () -> summary(r));
         return 0;
     }

@@ -13,6 +13,7 @@ import dev.thaw.engine.eval.EvaluationReport;
 import dev.thaw.engine.eval.Evaluator;
 import dev.thaw.engine.train.BatchNormMode;
 import dev.thaw.engine.train.Checkpoints;
+import dev.thaw.engine.train.EpochFitter;
 import dev.thaw.engine.train.EpochMetrics;
 import dev.thaw.engine.train.FeatureCache;
 import dev.thaw.engine.train.Heads;
@@ -69,17 +70,29 @@ public final class FineTune {
      * (phases, minibatch losses, each epoch's metrics) as it goes.
      */
     public static RunResult run(TrainConfig config, Path runs, PrintWriter out, List<TrainingListener> listeners) {
+        return run(config, runs, out, listeners, EpochFitter.ONE_BY_ONE);
+    }
+
+    /** As above, each epoch's steps taken by {@code fitter} ({@code train --spark}: data-parallel on Spark). */
+    public static RunResult run(TrainConfig config, Path runs, PrintWriter out, List<TrainingListener> listeners,
+                                EpochFitter fitter) {
         RunDirectory dir = RunDirectory.create(runs, config.name());
         return locked(dir, () -> {
             dir.writeJson("config.json", config);
-            return execute(config, dir, out, listeners);
+            return execute(config, dir, out, listeners, fitter);
         });
     }
 
     /** Continues a killed run from its last checkpoint, with the configuration it was started with. */
     public static RunResult resume(Path runDir, PrintWriter out) {
+        return resume(runDir, out, EpochFitter.ONE_BY_ONE);
+    }
+
+    /** As above, each epoch's steps taken by {@code fitter}. */
+    public static RunResult resume(Path runDir, PrintWriter out, EpochFitter fitter) {
         RunDirectory dir = RunDirectory.open(runDir);
-        return locked(dir, () -> execute(dir.readJson("config.json", TrainConfig.class), dir, out, List.of()));
+        return locked(dir, () -> execute(dir.readJson("config.json", TrainConfig.class), dir, out, List.of(),
+                fitter));
     }
 
     /**
@@ -91,7 +104,7 @@ public final class FineTune {
         return locked(dir, () -> {
             TrainConfig config = dir.readJson("config.json", TrainConfig.class).toBuilder().epochs(epochs).build();
             dir.writeJson("config.json", config);
-            return execute(config, dir, out, List.of());
+            return execute(config, dir, out, List.of(), EpochFitter.ONE_BY_ONE);
         });
     }
 
@@ -120,7 +133,7 @@ public final class FineTune {
     }
 
     private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out,
-                                     List<TrainingListener> listeners) {
+                                     List<TrainingListener> listeners, EpochFitter fitter) {
         long start = System.nanoTime();
         Backbone backbone = Backbones.get(config.model());
         InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
@@ -185,7 +198,7 @@ public final class FineTune {
             if (stats != null) {
                 all.add(stats);
             }
-            result = new Trainer(backbone, settings, pipeline, features, key, checkpoints, all).fit(initial,
+            result = new Trainer(backbone, settings, pipeline, features, key, checkpoints, all, fitter).fit(initial,
                     previous);
         }
         long testStart = System.nanoTime();

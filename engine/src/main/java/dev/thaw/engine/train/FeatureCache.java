@@ -94,25 +94,46 @@ public final class FeatureCache {
      * alive for good, one per sweep candidate (SoakBenchmark).
      */
     public List<DataSet> get(Key key, TransferLearningHelper helper, Supplier<DataSetIterator> opened) {
+        return List.of(computeOnce(key, () -> compute(key.freezeVertex(), helper, opened.get())));
+    }
+
+    /**
+     * The entry under {@code key}: read when present, otherwise computed by {@code compute} and stored. One
+     * computation per entry however many threads and processes ask at once (a sweep's candidates on a cluster):
+     * the first computes, the others wait and read its file.
+     */
+    public DataSet computeOnce(Key key, Supplier<DataSet> compute) {
         if (directory == null) {
-            return List.of(compute(key, helper, opened));
+            computed.incrementAndGet();
+            return compute.get();
         }
         Path file = directory.resolve(key.fileName());
         Optional<DataSet> stored = read(file);
         if (stored.isPresent()) {
-            return List.of(stored.get());
+            return stored.get();
         }
         try (EntryLock ignored = EntryLock.take(file)) {
             // a candidate that shares this freeze point may have computed it while this one waited: read it
             stored = read(file);
             if (stored.isPresent()) {
-                return List.of(stored.get());
+                return stored.get();
             }
-            DataSet all = compute(key, helper, opened);
+            DataSet all = compute.get();
+            computed.incrementAndGet();
             save(all, file);
             disk.written(file);
-            return List.of(all);
+            return all;
         }
+    }
+
+    /** Whether the entry under {@code key} is stored (without reading it). */
+    public boolean has(Key key) {
+        return directory != null && Files.isRegularFile(directory.resolve(key.fileName()));
+    }
+
+    /** Where entries are kept (null: nowhere). */
+    public Path directory() {
+        return directory;
     }
 
     /** The entry in {@code file}, if it is there and readable (a hit). */
@@ -133,16 +154,18 @@ public final class FeatureCache {
         }
     }
 
-    /** Runs the frozen prefix over every batch of the data (a miss). */
-    private DataSet compute(Key key, TransferLearningHelper helper, Supplier<DataSetIterator> opened) {
+    /**
+     * Runs the frozen part of {@code helper}'s graph over every batch of {@code data}, taken at {@code vertex} (for
+     * the log): one featurization, cached or not.
+     */
+    public static DataSet compute(String vertex, TransferLearningHelper helper, DataSetIterator data) {
         long start = System.nanoTime();
         List<DataSet> batches = new ArrayList<>();
-        DataSetIterator data = opened.get();
         while (data.hasNext()) {
             // a stop request ends it between batches: this split's features are lost, those cached before are not
             StopSignal.requested().ifPresent(signal -> {
                 throw new TrainingStoppedException(signal, 0, "featurizing stopped by " + signal + " after "
-                        + batches.size() + " batches of " + key.freezeVertex() + "; splits featurized before it "
+                        + batches.size() + " batches of " + vertex + "; splits featurized before it "
                         + "are cached, run the command again to finish");
             });
             DataSet f = helper.featurize(data.next());
@@ -150,9 +173,8 @@ public final class FeatureCache {
             // as they are) are overwritten a few batches later, so keep copies.
             batches.add(new DataSet(f.getFeatures().dup(), f.getLabels().dup()));
         }
-        computed.incrementAndGet();
         DataSet all = DataSet.merge(batches);
-        LOG.info("featurized {} examples at {} in {} ms", all.numExamples(), key.freezeVertex(),
+        LOG.info("featurized {} examples at {} in {} ms", all.numExamples(), vertex,
                 (System.nanoTime() - start) / 1_000_000);
         return all;
     }

@@ -6,6 +6,7 @@ import dev.thaw.engine.data.Split;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.ConvCache;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -35,6 +36,7 @@ public final class Trainer {
     private final FeatureCache.Key baseKey;
     private final Checkpoints checkpoints;
     private final List<TrainingListener> listeners;
+    private final EpochFitter fitter;
 
     /**
      * @param baseKey     the feature-cache key without the freeze vertex and data, or null to never use the cache
@@ -42,6 +44,14 @@ public final class Trainer {
      */
     public Trainer(Backbone backbone, TrainSettings settings, DataPipeline pipeline, FeatureCache features,
                    FeatureCache.Key baseKey, Checkpoints checkpoints, List<TrainingListener> listeners) {
+        this(backbone, settings, pipeline, features, baseKey, checkpoints, listeners, EpochFitter.ONE_BY_ONE);
+    }
+
+    /** As above, each epoch's steps taken by {@code fitter} (data-parallel on a cluster, say). */
+    public Trainer(Backbone backbone, TrainSettings settings, DataPipeline pipeline, FeatureCache features,
+                   FeatureCache.Key baseKey, Checkpoints checkpoints, List<TrainingListener> listeners,
+                   EpochFitter fitter) {
+        this.fitter = fitter;
         this.backbone = backbone;
         this.settings = settings;
         this.pipeline = pipeline;
@@ -125,32 +135,10 @@ public final class Trainer {
             }
 
             long start = System.nanoTime();
-            double lossSum = 0;
-            int batches = 0;
-            long images = 0;
+            EpochTally tally = fitEpoch(featurized ? helper.unfrozenGraph() : training, featurized ? trainFeatures
+                    : null, trainIterator, epoch, batchesPerEpoch, batchSize, state);
             if (featurized) {
-                ComputationGraph head = helper.unfrozenGraph();
-                List<DataSet> minibatches = FeatureCache.minibatches(trainFeatures, batchSize, settings.seed(), epoch);
-                for (DataSet b : minibatches) {
-                    head.fit(b);
-                    lossSum += checkLoss(head.score(), epoch, batches);
-                    images += b.numExamples();
-                    notifyBatch(epoch, batches++, minibatches.size(), head.score(), b.numExamples());
-                    stopIfNothingIsLost(state);
-                }
-                copyLayers(head, training);
-            } else {
-                if (!trainIterator.hasNext()) {
-                    trainIterator.reset();
-                }
-                while (trainIterator.hasNext()) {
-                    DataSet b = trainIterator.next();
-                    training.fit(b);
-                    lossSum += checkLoss(training.score(), epoch, batches);
-                    images += b.numExamples();
-                    notifyBatch(epoch, batches++, batchesPerEpoch, training.score(), b.numExamples());
-                    stopIfNothingIsLost(state);
-                }
+                copyLayers(helper.unfrozenGraph(), training);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             double valAccuracy = Double.NaN;
@@ -158,8 +146,8 @@ public final class Trainer {
                 valAccuracy = featurized ? accuracy(helper.unfrozenGraph(), valFeatures)
                         : accuracy(training, pipeline.evaluation(Split.VAL));
             }
-            EpochMetrics metrics = new EpochMetrics(epoch, phase.toString(), lossSum / Math.max(1, batches),
-                    valAccuracy, (System.nanoTime() - start) / 1e9, images / trainSeconds, featurized);
+            EpochMetrics metrics = new EpochMetrics(epoch, phase.toString(), tally.meanLoss(), valAccuracy,
+                    (System.nanoTime() - start) / 1e9, tally.images / trainSeconds, featurized);
             history.add(metrics);
             state = advance(state, metrics, training);
             for (TrainingListener l : listeners) {
@@ -204,6 +192,46 @@ public final class Trainer {
         }
         return new Result(master, history, stopReason != null ? stopReason
                 : "completed " + history.size() + " epochs");
+    }
+
+    /** Losses and images of the epoch being trained. */
+    private static final class EpochTally {
+        double lossSum;
+        int steps;
+        long images;
+
+        double meanLoss() {
+            return lossSum / Math.max(1, steps);
+        }
+    }
+
+    /**
+     * One epoch of {@code graph}: over this epoch's shuffled minibatches of cached {@code features}, or over the
+     * image pipeline {@code images} when there are none; through the {@link EpochFitter}.
+     */
+    private EpochTally fitEpoch(ComputationGraph graph, DataSet features, DataSetIterator images, int epoch,
+                                int batchesPerEpoch, int batchSize, Checkpoints.State state) {
+        Iterator<DataSet> batches;
+        int expected;
+        if (features != null) {
+            List<DataSet> minibatches = FeatureCache.minibatches(features, batchSize, settings.seed(), epoch);
+            batches = minibatches.iterator();
+            expected = minibatches.size();
+        } else {
+            if (!images.hasNext()) {
+                images.reset();
+            }
+            batches = images;
+            expected = batchesPerEpoch;
+        }
+        EpochTally tally = new EpochTally();
+        fitter.fit(graph, batches, (loss, n) -> {
+            tally.lossSum += checkLoss(loss, epoch, tally.steps);
+            tally.images += n;
+            notifyBatch(epoch, tally.steps++, expected, loss, n);
+            stopIfNothingIsLost(state);
+        });
+        return tally;
     }
 
     /**

@@ -1,0 +1,48 @@
+package dev.thaw.spark;
+
+import dev.thaw.engine.data.Split;
+import dev.thaw.engine.run.Featurization;
+import dev.thaw.zoo.AtomicFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.apache.spark.api.java.function.Function;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/**
+ * One slice of a split featurized on an executor: images {@code from} to {@code to}, written to {@code part} on
+ * shared storage (features are too big to collect through the driver's memory as task results).
+ *
+ * @param request  what to featurize (the executor loads the data's index and the weights itself)
+ * @param cacheDir the driver's {@code thaw.cache.dir} (decoded images are cached there too)
+ * @param part     file to write the slice's features to
+ */
+record FeaturizeSlice(Featurization.Request request, String cacheDir, Split split, int from, int to, String part) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The executor's side: computes and writes the slice, returns the file. */
+    static final class OnExecutor implements Function<String, String> {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String call(String json) throws IOException {
+            FeaturizeSlice slice = JSON.readValue(json, FeaturizeSlice.class);
+            SharedPaths.requireHere(Path.of(slice.cacheDir()));
+            System.setProperty("thaw.cache.dir", slice.cacheDir());
+            DataSet features = Featurization.prepare(slice.request()).slice(slice.split(), slice.from(), slice.to());
+            AtomicFile.write(Path.of(slice.part()), tmp -> features.save(tmp.toFile()));
+            return slice.part();
+        }
+    }
+}
