@@ -59,7 +59,7 @@ public final class StatsFile {
     private static synchronized J7FileStatsStorage open(Path file) {
         try {
             return new J7FileStatsStorage(file.toFile());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // LinkageError: sqlite-jdbc's native library failed to load
             throw new UiException("cannot open " + file + " (" + rootMessage(e) + "); delete it, or train with "
                     + "--no-stats", e);
         }
