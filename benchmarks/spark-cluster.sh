@@ -85,14 +85,48 @@ sample_executors() {
 SWEEP_ARGS=(--freeze full,block3 --lr-min 1e-3 --lr-max 1e-2 --lr-count 3 --epochs 3 --batch 32
             --data fashion-mnist-sample --classes 0-4 --per-class 300 --val 0.1 --test 0.05 --seed 7)
 
-submit() { # name, extra sweep args...
-  local name=$1; shift
-  java -Xmx2g $OPENS -Dthaw.cache.dir="$WORK/cache-$name" -Dorg.bytedeco.javacpp.cachedir="$HOME/.cache/thaw/javacpp" \
+spark_submit() { # cache name, thaw command line...
+  local cache=$1; shift
+  java -Xmx2g $OPENS -Dthaw.cache.dir="$WORK/cache-$cache" -Dorg.bytedeco.javacpp.cachedir="$HOME/.cache/thaw/javacpp" \
       -cp "$SPARK_CP" org.apache.spark.deploy.SparkSubmit --master $MASTER --deploy-mode client \
       --class dev.thaw.engine.cli.ThawCli --executor-cores 1 --executor-memory 2g \
       --conf spark.executor.memoryOverhead=3g --conf spark.executorEnv.OMP_NUM_THREADS=1 \
       --conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.cachedir=$WORK/javacpp-exec{{EXECUTOR_ID}}" \
-      "$JAR" sweep --spark --dir "$WORK/sweep-$name" "${SWEEP_ARGS[@]}" "$@"
+      "$JAR" "$@"
+}
+
+submit() { # name, extra sweep args...
+  local name=$1; shift
+  spark_submit "$name" sweep --spark --dir "$WORK/sweep-$name" "${SWEEP_ARGS[@]}" "$@"
+}
+
+thaw_here() { # cache name, thaw command line... (no Spark, 1 ND4J thread as each executor has)
+  local cache=$1; shift
+  OMP_NUM_THREADS=1 THAW_JAVA_OPTS="-Dthaw.cache.dir=$WORK/cache-$cache" tuning/target/thaw "$@"
+}
+
+# featurize --spark and train --spark on the 2-worker cluster, each beside the same command without Spark
+FEATURIZE=(featurize --model smallcnn --freeze block2 --data fashion-mnist-sample --classes 5-9 --per-class 300
+           --val 0.1 --test 0.05 --seed 7)
+TRAIN=(train --runs "$WORK/runs" --classes 5-9 --per-class 100 --val 0.1 --test 0.05 --seed 7 --batch 32
+       --strategy freeze:block2 --no-feature-cache --epochs 3 --lr 1e-3 --data fashion-mnist-sample)
+featurize_and_train() {
+  start_cluster 2
+  local t0=$(date +%s.%N)
+  spark_submit feat-spark "${FEATURIZE[@]}" --spark > "$WORK/logs/featurize-spark.log" 2>&1
+  local t1=$(date +%s.%N)
+  spark_submit train-spark "${TRAIN[@]}" --name spark --weights "thaw:$WORK/sweep-two/best/model.zip" --spark \
+      > "$WORK/logs/train-spark.log" 2>&1
+  local t2=$(date +%s.%N)
+  stop_all
+  thaw_here feat-local "${FEATURIZE[@]}" > "$WORK/logs/featurize-local.log" 2>&1
+  local t3=$(date +%s.%N)
+  thaw_here train-local "${TRAIN[@]}" --name local --weights "thaw:$WORK/sweep-two/best/model.zip" \
+      > "$WORK/logs/train-local.log" 2>&1
+  local t4=$(date +%s.%N)
+  { echo "featurize-spark $(awk "BEGIN {print $t1 - $t0}")"; echo "train-spark $(awk "BEGIN {print $t2 - $t1}")"
+    echo "featurize-local $(awk "BEGIN {print $t3 - $t2}")"; echo "train-local $(awk "BEGIN {print $t4 - $t3}")"
+  } >> "$WORK/times"
 }
 
 timed_run() { # name workers [--kill]
@@ -137,6 +171,7 @@ echo "2 workers"; timed_run two 2
 echo "no Spark";  local_run local 2
 echo "no Spark, 1 thread";  local_run local1 1
 echo "2 workers, one executor killed mid-candidate"; timed_run killed 2 --kill
+echo "featurize and train on 2 workers, and without Spark"; featurize_and_train
 
 # --- the report (benchmarks/spark-cluster-report.py WORK OUT rewrites it from a finished run's folder) -----------
 python3 benchmarks/spark-cluster-report.py "$WORK" "$OUT" "${SWEEP_ARGS[*]}"

@@ -194,6 +194,22 @@ class SweepTest {
                 "the best of rung 0 is promoted");
     }
 
+    /** This module's classpath, like a local user's, has no Spark: --spark says how to get Thaw's Spark jar. */
+    @Test
+    void sparkWithoutThawsSparkJarIsOneLineSayingHowToGetIt() {
+        for (String[] args : List.of(
+                new String[] {"sweep", "--dir", dir.resolve("no-spark").toString(), "--spark", "local[2]"},
+                new String[] {"train", "--runs", dir.resolve("no-spark-runs").toString(), "--spark", "local[2]"},
+                new String[] {"featurize", "--spark"})) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            assertEquals(1, ThawCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true)), args[0]);
+            assertEquals("thaw " + args[0] + ": --spark needs Thaw's Spark jar, which this classpath lacks: build it "
+                    + "with 'mvn -Pspark-jar package -DskipTests -pl spark -am' and run it with spark-submit (README "
+                    + "\"Running on a cluster\")", err.toString().strip());
+        }
+    }
+
     /** A real kill: a separate JVM runs the sweep command and is SIGKILLed mid-way; the sweep is then re-run here. */
     @Test
     void killedSweepResumesWithoutRunningAnyCandidateTwiceOrLosingOne() throws Exception {

@@ -52,10 +52,10 @@ final class FeaturizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Featurization job = Featurization.prepare(new Featurization.Request(model, input, weights, freeze, data.data,
-                data.strict, data.plan()));
         FeatureCache cache = new FeatureCache(FineTune.cacheDir().resolve("features"));
         try (Cluster cluster = spark == null ? null : Cluster.connect(spark, data.data, out)) {
+            Featurization job = Featurization.prepare(new Featurization.Request(model, input, weights, freeze,
+                    data.data, data.strict, data.plan()));
             for (Split split : job.splits()) {
                 long start = System.nanoTime();
                 DataSet features = cluster == null ? job.featurize(cache, split)
