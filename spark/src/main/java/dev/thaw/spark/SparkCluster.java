@@ -46,8 +46,9 @@ final class SparkCluster implements Cluster {
         int batch = job.batch();
         int batches = (images + batch - 1) / batch;
         int slices = Math.min(batches, spark.slots() * SLICES_PER_SLOT);
-        Path parts = (cache.directory() != null ? cache.directory() : FineTune.cacheDir().resolve("features"))
-                .resolve(".parts").resolve(UUID.randomUUID().toString());
+        // beside the cache's folder, not in it: listing and pruning the cache never see a half-written slice
+        Path features = cache.directory() != null ? cache.directory() : FineTune.cacheDir().resolve("features");
+        Path parts = features.resolveSibling(features.getFileName() + ".parts").resolve(UUID.randomUUID().toString());
         try {
             Files.createDirectories(parts);
             List<String> tasks = new ArrayList<>();

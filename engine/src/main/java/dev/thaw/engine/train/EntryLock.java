@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two locks, because the operating system's file lock is per process (a second channel of the same JVM gets
  * an {@code OverlappingFileLockException}, and closing it would release the first): a lock per entry within the
- * JVM, then the file lock on {@code .locks/ENTRY} across processes. Lock files stay (empty) beside the entries,
- * in their own folder, so that cache listing and pruning never see them.
+ * JVM, then the file lock on {@code features.locks/ENTRY} across processes. Lock files stay (empty) in that folder
+ * beside the cache's, so that cache listing and pruning never see them.
  */
 final class EntryLock implements AutoCloseable {
 
@@ -40,7 +40,8 @@ final class EntryLock implements AutoCloseable {
 
     /** Blocks until no other thread or process holds {@code entry}'s lock, then holds it. */
     static EntryLock take(Path entry) {
-        Path file = entry.resolveSibling(".locks").resolve(entry.getFileName());
+        Path folder = entry.getParent();
+        Path file = folder.resolveSibling(folder.getFileName() + ".locks").resolve(entry.getFileName());
         ReentrantLock local = IN_THIS_JVM.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new ReentrantLock());
         if (!local.tryLock()) {
             LOG.info("waiting for {}: another candidate is computing it", entry.getFileName());

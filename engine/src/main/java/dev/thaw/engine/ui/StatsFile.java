@@ -2,6 +2,7 @@ package dev.thaw.engine.ui;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
 
 /**
@@ -44,7 +45,7 @@ public final class StatsFile {
                     + "that did not record stats yet; train it again to watch it");
         }
         try {
-            return new FollowedStats(file.toFile()); // reads its sessions: a damaged file fails here
+            return createdOnce(() -> new FollowedStats(file.toFile())); // reads its sessions: a damaged file fails here
         } catch (RuntimeException e) {
             throw new UiException(file + " is not a readable stats file (" + rootMessage(e) + "); delete it to "
                     + "show the run without its training statistics", e);
@@ -52,16 +53,34 @@ public final class StatsFile {
     }
 
     /**
-     * One at a time per JVM: DL4J's sqlite-jdbc (3.15) loads its native library on first use without a lock, and
+     * One at a time per JVM: sqlite-jdbc 3.15 (DL4J's) loaded its native library on first use without a lock, and
      * two runs opening their stats files at once in one JVM (sweep candidates on Spark's local[2]) crashed the JVM
      * in that library (SIGSEGV at address 0).
      */
     private static synchronized J7FileStatsStorage open(Path file) {
         try {
-            return new J7FileStatsStorage(file.toFile());
+            return createdOnce(() -> new J7FileStatsStorage(file.toFile()));
         } catch (RuntimeException | LinkageError e) { // LinkageError: sqlite-jdbc's native library failed to load
             throw new UiException("cannot open " + file + " (" + rootMessage(e) + "); delete it, or train with "
                     + "--no-stats", e);
+        }
+    }
+
+    /**
+     * Opens a store, again if another process created the file's tables at the same moment: DL4J's store checks for
+     * its tables, then creates them without "if not exists", so a viewer ({@code thaw ui}) and the training run
+     * opening a new file together fail one of them with "table ... already exists" (seen in CI). The second try sees
+     * the tables.
+     */
+    private static <T> T createdOnce(Supplier<T> opening) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return opening.get();
+            } catch (RuntimeException e) {
+                if (attempt == 3 || !rootMessage(e).contains("already exists")) {
+                    throw e;
+                }
+            }
         }
     }
 
