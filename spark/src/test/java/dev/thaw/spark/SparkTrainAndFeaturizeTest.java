@@ -107,6 +107,29 @@ class SparkTrainAndFeaturizeTest {
                 + ", here " + localAccuracy);
     }
 
+    /** A run trained on Spark goes on from its checkpoint on Spark, as {@code sweep}'s promotions extend runs. */
+    @Test
+    void aSparkRunResumesFromItsCheckpointOnSpark() throws Exception {
+        Path run = dir.resolve("runs/resumed");
+        thaw("cache-resume", "train", "--runs", dir.resolve("runs").toString(), "--name", "resumed", "--data",
+                "fashion-mnist-sample", "--classes", "0-2", "--per-class", "20", "--val", "0.1", "--test", "0.1",
+                "--batch", "16", "--epochs", "1", "--strategy", "freeze:block2", "--no-feature-cache", "--no-stats",
+                "--spark", "local[2]");
+        ComputationGraph first = ComputationGraph.load(run.resolve("model.zip").toFile(), false);
+        var json = new org.nd4j.shade.jackson.databind.ObjectMapper();
+        var config = (org.nd4j.shade.jackson.databind.node.ObjectNode) json.readTree(run.resolve("config.json").toFile());
+        config.put("epochs", 2); // what FineTune.extend does to a promoted sweep candidate
+        json.writeValue(run.resolve("config.json").toFile(), config);
+
+        String out = thaw("cache-resume", "train", "--resume", run.toString(), "--spark", "local[2]");
+        assertTrue(out.contains("resuming " + run + " after epoch 1 of 2"), out);
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), out);
+        ComputationGraph second = ComputationGraph.load(run.resolve("model.zip").toFile(), false);
+        assertEquals(first.getLayer("block1_conv").params(), second.getLayer("block1_conv").params(), "frozen");
+        assertNotEquals(first.getLayer("block3_conv").params(), second.getLayer("block3_conv").params(),
+                "trained on in the second epoch");
+    }
+
     private static double accuracy(Path run) throws Exception {
         return new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(run.resolve("evaluation.json").toFile())
                 .get("accuracy").asDouble();
