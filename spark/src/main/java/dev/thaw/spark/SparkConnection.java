@@ -134,7 +134,6 @@ public final class SparkConnection implements AutoCloseable {
             sleep(250);
         }
         if (executors <= 0) {
-            context.close();
             throw new IllegalArgumentException("no Spark executor registered with " + url + " within "
                     + EXECUTOR_WAIT_MS / 1000 + " s: start workers, and ask for no more than they have "
                     + "(--executor-memory plus spark.executor.memoryOverhead, --executor-cores)");

@@ -57,10 +57,11 @@ class AutoTest {
         assertEquals(List.of("full", "mid", "head"), roomy.points());
         assertEquals(3, roomy.lrCount());
         assertEquals(27, roomy.maxEpochs());
-        // rung 0: 9 candidates x 3 epochs; 3 on to 9, 1 on to 27; each candidate 1 s besides its epochs; scoring 1 s
+        // rung 0: 9 candidates x 3 epochs; 3 on to 9, 1 on to 27, costed at the dearest point (full: whichever goes
+        // on, the budget holds); each candidate 1 s besides its epochs; scoring 1 s
         double rung0 = 3 * (3 * 8.0 + 3 * 2.0 + 3 * 0.5) + 9;
-        double rung1 = 3 * (6 * (8.0 + 2.0 + 0.5) / 3 + 1);
-        double rung2 = 18 * (8.0 + 2.0 + 0.5) / 3 + 1;
+        double rung1 = 3 * (6 * 8.0 + 1);
+        double rung2 = 18 * 8.0 + 1;
         assertEquals(rung0 + rung1 + rung2 + 1, roomy.estimatedSeconds(), 1e-9);
 
         AutoPlan shorter = AutoPlan.choose(roomy.estimatedSeconds() - 1, points, costs);
