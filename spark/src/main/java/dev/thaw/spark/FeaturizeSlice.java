@@ -4,11 +4,9 @@ import dev.thaw.engine.data.Split;
 import dev.thaw.engine.run.Featurization;
 import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.apache.spark.api.java.function.Function;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * One slice of a split featurized on an executor: images {@code from} to {@code to}, written to {@code part} on
@@ -20,16 +18,6 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  */
 record FeaturizeSlice(Featurization.Request request, String cacheDir, Split split, int from, int to, String part) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The executor's side: computes and writes the slice, returns the file. */
     static final class OnExecutor implements Function<String, String> {
 
@@ -37,7 +25,7 @@ record FeaturizeSlice(Featurization.Request request, String cacheDir, Split spli
 
         @Override
         public String call(String json) throws IOException {
-            FeaturizeSlice slice = JSON.readValue(json, FeaturizeSlice.class);
+            FeaturizeSlice slice = Wire.read(json, FeaturizeSlice.class, "featurize slice");
             SharedPaths.requireHere(Path.of(slice.cacheDir()));
             System.setProperty("thaw.cache.dir", slice.cacheDir());
             DataSet features = Featurization.prepare(slice.request()).slice(slice.split(), slice.from(), slice.to());

@@ -1,62 +1,24 @@
 package dev.thaw.spark;
 
 import dev.thaw.engine.run.TrainConfig;
-import dev.thaw.tuning.CandidateRecord;
 import dev.thaw.tuning.CandidateTask;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * A candidate as it travels to an executor: the task, with the paths of its configuration made absolute (an
  * executor runs in a working folder of its own), and the driver's cache folder (a system property there, which
- * does not travel). JSON both ways, as Thaw writes configs and results anyway: nothing to register with Kryo.
+ * does not travel). It goes out, and its record comes back, as JSON ({@link Wire}).
  *
  * @param task     the candidate
  * @param cacheDir the driver's {@code thaw.cache.dir}: the feature cache candidates share
  */
 record ShippedTask(CandidateTask task, String cacheDir) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static ShippedTask of(CandidateTask task, String cacheDir) {
         TrainConfig c = task.config();
         TrainConfig absolute = c.toBuilder().data(absolute(c.data())).weights(weights(c.weights())).build();
         return new ShippedTask(new CandidateTask(task.index(), task.rung(), absolute, task.runDir()), cacheDir);
-    }
-
-    String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static ShippedTask fromJson(String json) {
-        try {
-            return JSON.readValue(json, ShippedTask.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable task: " + e.getMessage(), e);
-        }
-    }
-
-    static String json(CandidateRecord record) {
-        try {
-            return JSON.writeValueAsString(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static CandidateRecord record(String json) {
-        try {
-            return JSON.readValue(json, CandidateRecord.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable record from an executor: " + e.getMessage(), e);
-        }
     }
 
     /** A path that exists here, made absolute; anything else (a built-in dataset's name) as it is. */

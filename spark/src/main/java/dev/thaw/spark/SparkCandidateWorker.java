@@ -47,11 +47,12 @@ final class SparkCandidateWorker implements CandidateWorker {
         // stop cancels exactly its job, interrupting the task on the executor
         sc.setJobGroup(group, "thaw candidate " + task.name() + " rung " + task.rung(), true);
         long start = System.nanoTime();
-        JavaFutureAction<List<String>> job = sc.parallelize(List.of(ShippedTask.of(task, cacheDir).toJson()), 1)
+        JavaFutureAction<List<String>> job = sc.parallelize(List.of(Wire.write(ShippedTask.of(task, cacheDir))), 1)
                 .map(new TrainOnExecutor()).collectAsync();
         while (true) {
             try {
-                return ShippedTask.record(job.get(1, TimeUnit.SECONDS).get(0));
+                return Wire.read(job.get(1, TimeUnit.SECONDS).get(0), CandidateRecord.class,
+                        "record from an executor");
             } catch (TimeoutException e) {
                 var signal = StopSignal.requested();
                 if (signal.isPresent()) {

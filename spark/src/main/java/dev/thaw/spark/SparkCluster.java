@@ -51,13 +51,14 @@ final class SparkCluster implements Cluster {
         Path parts = features.resolveSibling(features.getFileName() + ".parts").resolve(UUID.randomUUID().toString());
         try {
             Files.createDirectories(parts);
+            String cacheDir = FineTune.cacheDir().toAbsolutePath().toString();
             List<String> tasks = new ArrayList<>();
             for (int i = 0; i < slices; i++) {
                 // slices cut at whole batches, so each forward pass sees the batch a local featurization would
                 int from = Math.min(images, (int) ((long) batches * i / slices) * batch);
                 int to = Math.min(images, (int) ((long) batches * (i + 1) / slices) * batch);
-                tasks.add(new FeaturizeSlice(job.request(), FineTune.cacheDir().toAbsolutePath().toString(), split,
-                        from, to, parts.resolve(String.format("part-%05d.bin", i)).toString()).toJson());
+                tasks.add(Wire.write(new FeaturizeSlice(job.request(), cacheDir, split, from, to,
+                        parts.resolve(String.format("part-%05d.bin", i)).toString())));
             }
             List<String> written = spark.context().parallelize(tasks, slices).map(new FeaturizeSlice.OnExecutor())
                     .collect();

@@ -16,11 +16,11 @@ final class TrainOnExecutor implements Function<String, String> {
 
     @Override
     public String call(String json) {
-        ShippedTask shipped = ShippedTask.fromJson(json);
+        ShippedTask shipped = Wire.read(json, ShippedTask.class, "task");
         SharedPaths.requireHere(Path.of(shipped.task().runDir()).getParent().getParent(),
                 Path.of(shipped.cacheDir()));
         // the executor's JVM knows nothing of the driver's settings: candidates must share the driver's cache
         System.setProperty("thaw.cache.dir", shipped.cacheDir());
-        return ShippedTask.json(CandidateTraining.train(shipped.task()));
+        return Wire.write(CandidateTraining.train(shipped.task()));
     }
 }

@@ -42,9 +42,7 @@ public final class CandidateTraining {
         } catch (TrainingStoppedException e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError e) {
-            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            return CandidateRecord.of(task.index(), task.rung(), task.config(), reason, List.of(), seconds(start), 0,
-                    0, task.runDir());
+            return CandidateRecord.failed(task, e.getClass().getSimpleName() + ": " + e.getMessage(), seconds(start));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the log of candidate " + task.name(), e);
         }

@@ -6,17 +6,13 @@ import dev.thaw.engine.cli.JsonOutput;
 import dev.thaw.engine.cli.ThawSubcommand;
 import dev.thaw.engine.cli.TrainOptions;
 import dev.thaw.engine.cli.UiOptions;
+import dev.thaw.engine.run.Cluster;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.zoo.Backbone;
 import dev.thaw.zoo.Backbones;
 import dev.thaw.zoo.weights.WeightSource;
-import dev.thaw.engine.run.FineTune;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,19 +167,7 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
         }
         ClusterWorkers cluster = ClusterWorkers.find();
         dir = dir.toAbsolutePath(); // executors run elsewhere, in another working folder
-        List<Path> shared = new ArrayList<>(List.of(dir, FineTune.cacheDir().toAbsolutePath()));
-        Path data = Path.of(base.data());
-        if (Files.exists(data)) {
-            shared.add(data.toAbsolutePath());
-        }
-        try {
-            for (Path p : shared.subList(0, 2)) {
-                Files.createDirectories(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + e.getMessage(), e);
-        }
-        return cluster.connect(spark, shared, out);
+        return cluster.connect(spark, Cluster.sharedFolders(base.data(), dir), out);
     }
 
     private SweepSpec spec(TrainConfig base) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.stream.Stream;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -51,15 +52,26 @@ public interface Cluster extends AutoCloseable {
     static Cluster connect(String master, String data, PrintWriter out) {
         Connector connector = ServiceLoader.load(Connector.class).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(NO_SPARK_JAR));
+        return connector.connect(master, sharedFolders(data), out);
+    }
+
+    /**
+     * What every executor must see at the same path as this process, absolute: {@code folders} (a sweep folder,
+     * say) and the cache folder, both created if needed, and {@code data} when it is a path here (not a built-in
+     * dataset's name).
+     */
+    static List<Path> sharedFolders(String data, Path... folders) {
         List<Path> shared = new ArrayList<>();
-        try {
-            shared.add(Files.createDirectories(FineTune.cacheDir().toAbsolutePath()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the cache folder " + FineTune.cacheDir(), e);
+        for (Path folder : Stream.concat(Stream.of(folders), Stream.of(FineTune.cacheDir())).toList()) {
+            try {
+                shared.add(Files.createDirectories(folder.toAbsolutePath()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + folder + ": " + e.getMessage(), e);
+            }
         }
         if (data != null && Files.exists(Path.of(data))) {
             shared.add(Path.of(data).toAbsolutePath());
         }
-        return connector.connect(master, shared, out);
+        return shared;
     }
 }
