@@ -95,8 +95,11 @@ public final class Sweep {
         checkDefinition(new Definition(spec, base), dir);
         ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);
         CandidateRunner runner = new CandidateRunner(dir, log, out, worker);
-        List<Double> gridLr = spec.search().equals("grid") ? spec.gridLearningRates() : null;
-        TrainConfigSpace space = new TrainConfigSpace(base, spec, gridLr);
+        boolean find = spec.search().equals("find");
+        Map<TrainConfig, Double> found = find ? RateFinder.findAll(spec, base, dir, out) : null;
+        List<Double> gridLr = spec.search().equals("grid") ? spec.gridLearningRates()
+                : find ? RateFinder.undecided() : null;
+        TrainConfigSpace space = new TrainConfigSpace(base, spec, gridLr, found);
         CandidateGenerator generator;
         int count;
         if (gridLr != null) {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  sweep --dir sweeps/fm --classes 5-9 --per-class 20 --weights thaw:runs/pre/model.zip "
                         + "--freeze full,block2,block3,head --lr-count 3 --epochs 5",
+                "  sweep --dir sweeps/q --search find --freeze res2,res3,res4,head --halving-eta 3 --epochs 5",
                 "  sweep --dir sweeps/r --search random --candidates 20 --halving-eta 3 --min-epochs 1 --epochs 9",
                 "  sweep --dir sweeps/h --freeze head --lr-count 2 --head-widths 0,64,256 --dropouts 0,0.5",
                 "  sweep --dir sweeps/f --file sweep.yaml", "  sweep --dir sweeps/fm --report"})
@@ -71,7 +72,9 @@ public final class SweepCommand implements Callable<Integer>, ThawSubcommand {
             description = "Grid: learning rates per freeze point, log-spaced (default: ${DEFAULT-VALUE}).")
     int lrCount;
 
-    @Option(names = "--search", defaultValue = "grid", description = "grid or random (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--search", defaultValue = "grid", description = "grid, random, or find: a learning-rate range "
+            + "test per freeze point (fastai's lr_find: 50 minibatches at a growing rate) picks its rate within "
+            + "--lr-min..--lr-max, and each point trains once, at that rate (default: ${DEFAULT-VALUE}).")
     String search;
 
     @Option(names = "--strategies", split = ",", description = "Strategy kinds: freeze, two-phase (the head "

@@ -44,7 +44,11 @@ public final class SweepReport {
     static void write(Path dir, List<CandidateRecord> records, Optional<CandidateRecord> best) {
         List<CandidateRecord> finals = finalRecords(records);
         try {
-            Files.writeString(dir.resolve("report.md"), markdown(finals, records, best));
+            Map<?, RateFinder.Test> tests = RateFinder.read(dir);
+            Files.writeString(dir.resolve("report.md"), markdown(finals, records, best) + rateTests(tests.values()));
+            if (!tests.isEmpty()) {
+                Charts.savePng(RateFinder.chart(tests.values()), dir.resolve("lr-find.png"));
+            }
             Files.writeString(dir.resolve("report.html"), html(finals, best));
             List<CandidateRecord> ok = finals.stream().filter(CandidateRecord::ok).toList();
             if (!ok.isEmpty()) {
@@ -95,6 +99,20 @@ public final class SweepReport {
                     r.describeStatus().replace("|", "/")));
         }
         return sb.toString();
+    }
+
+    /** The {@code find} search's range tests: what each suggested, and the curves. Empty for other searches. */
+    private static String rateTests(java.util.Collection<RateFinder.Test> tests) {
+        if (tests.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\n## Learning-rate range tests\n\nEach configuration's rate was read "
+                + "off a range test (the rate grew every minibatch; the suggestion is the middle of the longest "
+                + "stretch where the loss kept falling):\n\n");
+        for (RateFinder.Test t : tests) {
+            sb.append("- ").append(RateFinder.describe(t)).append('\n');
+        }
+        return sb.append("\n![range tests](lr-find.png)\n").toString();
     }
 
     private static String html(List<CandidateRecord> finals, Optional<CandidateRecord> best) {

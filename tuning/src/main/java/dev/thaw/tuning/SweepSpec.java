@@ -27,7 +27,9 @@ import org.nd4j.shade.jackson.dataformat.yaml.YAMLFactory;
  * @param dropouts    dropout probabilities of that dense layer to try; empty: the base configuration's
  *                    {@code --dropout}
  * @param epochs      epochs per candidate (for successive halving: the most a candidate gets)
- * @param search      {@code grid} or {@code random}
+ * @param search      {@code grid}, {@code random} or {@code find}: a learning-rate range test per freeze point
+ *                    (times the other searched values) picks each one's rate within {@code [lrMin, lrMax]}, and
+ *                    each trains once, at that rate
  * @param gridLrCount learning rates per freeze point on a grid
  * @param maxCandidates stop after this many candidates (Arbiter's MaxCandidatesCondition)
  * @param maxMinutes  stop starting candidates after this long (Arbiter's MaxTimeCondition); 0: no limit
@@ -60,8 +62,8 @@ public record SweepSpec(List<String> freeze, double lrMin, double lrMax, List<St
             throw new IllegalArgumentException("dropouts must be in [0, 1), got " + dropouts);
         }
         search = search == null ? "grid" : search.toLowerCase();
-        if (!search.equals("grid") && !search.equals("random")) {
-            throw new IllegalArgumentException("search must be grid or random, got " + search);
+        if (!List.of("grid", "random", "find").contains(search)) {
+            throw new IllegalArgumentException("search must be grid, random or find, got " + search);
         }
         if (!(lrMin > 0) || lrMax < lrMin) {
             throw new IllegalArgumentException("need 0 < lrMin <= lrMax, got " + lrMin + " and " + lrMax);

@@ -29,13 +29,17 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
     private final ParameterSpace<Integer> batch;
     private final ParameterSpace<Integer> headWidth;
     private final ParameterSpace<Double> dropout;
+    private final Map<TrainConfig, Double> found;
 
     /**
      * @param gridLr learning rates for a grid search, evenly spaced in log space; null for log-uniform sampling
+     * @param found  for the {@code find} search: the rate each configuration's range test found, by the
+     *               configuration as built at {@link RateFinder#undecided()}'s rate; null otherwise
      */
-    TrainConfigSpace(TrainConfig base, SweepSpec spec, List<Double> gridLr) {
+    TrainConfigSpace(TrainConfig base, SweepSpec spec, List<Double> gridLr, Map<TrainConfig, Double> found) {
         this.base = base;
         this.spec = spec;
+        this.found = found;
         this.freeze = choice(spec.freeze());
         // Log-uniform: Arbiter's own distribution. On a grid, a discrete list of log-spaced values instead, because
         // a grid over a continuous space is evenly spaced in the raw value.
@@ -86,9 +90,18 @@ final class TrainConfigSpace extends AbstractParameterSpace<TrainConfig> {
             default -> throw new IllegalArgumentException("unknown strategy kind '" + kind
                     + "': use freeze, two-phase or discriminative");
         };
-        return spec.baseOf(base).strategy(strategySpec).lr(lr.getValue(values))
+        TrainConfig config = spec.baseOf(base).strategy(strategySpec).lr(lr.getValue(values))
                 .updater(updater.getValue(values)).batch(batch.getValue(values)).headWidth(width)
                 .dropout(width == 0 ? 0 : dropout.getValue(values)).epochs(spec.epochs()).build();
+        if (found == null) {
+            return config;
+        }
+        Double rate = found.get(config);
+        if (rate == null) {
+            throw new IllegalStateException("no range test for " + config.strategy() + ": the sweep's tests and "
+                    + "candidates disagree");
+        }
+        return config.toBuilder().lr(rate).build();
     }
 
     @Override

@@ -107,6 +107,38 @@ class SweepTest {
     }
 
     @Test
+    void findTestsEachFreezePointOnceAndTrainsItOnceAtTheRateItsTestSuggests() throws Exception {
+        Path d = dir.resolve("find");
+        SweepSpec spec = new SweepSpec(List.of("full", "block3", "head"), 1e-4, 1e-1, null, null, null, null, null, 2,
+                "find", 0, 0, 0, 1, 0, 1);
+        String out = run(spec, base(2), d);
+        List<CandidateRecord> records = new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all();
+        assertEquals(3, records.size(), out);
+        assertTrue(out.contains("learning-rate range tests: 3, each 50 minibatches at rates from 1e-06 to 1e+01"),
+                out);
+        java.util.Map<TrainConfig, RateFinder.Test> tests = RateFinder.read(d);
+        assertEquals(3, tests.size());
+        for (CandidateRecord r : records) {
+            assertTrue(r.ok(), r.reason());
+            RateFinder.Test t = tests.values().stream().filter(x -> x.config().strategy().equals(r.strategy()))
+                    .findFirst().orElseThrow();
+            assertEquals(t.rate(), r.lr(), 0, r.strategy() + " trains at its test's rate");
+            assertEquals(Math.max(1e-4, Math.min(1e-1, t.curve().suggestion())), t.rate(), 0, "held to the bounds");
+        }
+        // (frozen random layers learn little in 2 epochs: only full training is held to learning something)
+        CandidateRecord full = records.stream().filter(r -> r.strategy().equals("full")).findFirst().orElseThrow();
+        assertTrue(full.score() > 0.5, "full training at its found rate learned: " + full.score() + " (3 classes)");
+        // the tests featurized the training images at block3 and head; the candidates reused them
+        assertEquals(2, records.stream().mapToInt(CandidateRecord::featuresComputed).sum(), "validation only: " + out);
+        assertTrue(Files.readString(d.resolve("report.md")).contains("## Learning-rate range tests"));
+        assertTrue(Files.isRegularFile(d.resolve("lr-find.png")));
+
+        String again = run(spec, base(2), d);
+        assertEquals(3, again.split("from an earlier start", -1).length - 1, "no test runs twice: " + again);
+        assertEquals(3, new ResultsLog<>(d.resolve("results.jsonl"), CandidateRecord.class).all().size(), again);
+    }
+
+    @Test
     void headWidthAndDropoutAreSearchedAndShareOneFeaturization() throws Exception {
         Path d = dir.resolve("heads");
         SweepSpec spec = new SweepSpec(List.of("head"), 1e-3, 1e-3, null, null, null, List.of(8, 16),
@@ -151,7 +183,7 @@ class SweepTest {
         List<Double> lrs = new ArrayList<>();
         List<String> first = new ArrayList<>();
         for (int pass = 0; pass < 2; pass++) {
-            RandomSearchGenerator g = new RandomSearchGenerator(new TrainConfigSpace(base(2), spec, null), null);
+            RandomSearchGenerator g = new RandomSearchGenerator(new TrainConfigSpace(base(2), spec, null, null), null);
             g.setRngSeed(11);
             List<String> seen = new ArrayList<>();
             for (int i = 0; i < 30; i++) {

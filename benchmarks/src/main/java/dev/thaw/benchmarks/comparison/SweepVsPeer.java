@@ -72,7 +72,7 @@ public final class SweepVsPeer {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        BenchmarkArgs o = new BenchmarkArgs(args, HELP, List.of("--help", "--report-only"), KNOWN);
+        BenchmarkArgs o = new BenchmarkArgs(args, HELP, List.of("--help", "--report-only", "--pretrain-only"), KNOWN);
         if (o.has("--help")) {
             System.out.println(HELP);
             return;
@@ -103,6 +103,11 @@ public final class SweepVsPeer {
         Path peerPretrained = PeerTransfer.pretrain(plan, out, python);
         var split = StrategyComparison.targetSplit(plan, perClass, 1);
         Path indices = writeIndices(Splitter.split(DataSource.open(plan.data(), false), split), out);
+        if (o.has("--pretrain-only")) {
+            System.out.println("pretrained models ready in " + out + " (source test accuracy, Thaw: "
+                    + pre.accuracy() + ")");
+            return;
+        }
 
         int halvingEta = o.getInt("--halving-eta", 0);
         SweepSpec spec = new SweepSpec(freeze, lrMin, lrMax, List.of(kind), List.of("adam"), List.of(plan.batch()),
@@ -321,5 +326,7 @@ public final class SweepVsPeer {
               --peer PYTHON         interpreter with torch + torchvision (default /usr/bin/python3)
               --note TEXT           added to the report
               --report-only         rewrite the report from what the last invocation left in --out
+              --pretrain-only       only pretrain both sides' models into --out (an hour's work at 64 px), for a
+                                    later invocation to reuse
             """;
 }

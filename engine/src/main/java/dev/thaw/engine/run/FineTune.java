@@ -18,6 +18,7 @@ import dev.thaw.engine.train.EpochMetrics;
 import dev.thaw.engine.train.FeatureCache;
 import dev.thaw.engine.train.Heads;
 import dev.thaw.engine.train.LearningRate;
+import dev.thaw.engine.train.LrRangeTest;
 import dev.thaw.engine.train.MetricsCsv;
 import dev.thaw.engine.train.Optimizer;
 import dev.thaw.engine.train.Phase;
@@ -132,6 +133,46 @@ public final class FineTune {
                 config.patience(), config.featureCache(), batchNorm, pretrained);
     }
 
+    /**
+     * The learning-rate range test ({@link LrRangeTest}, fastai's {@code lr_find}) for {@code config}: its data,
+     * weights, updater, batch size and the last phase of its strategy, the rate growing from {@code start} to
+     * {@code end} over {@code steps} minibatches (its {@code --lr} is not used). Trains a copy and saves nothing but
+     * the frozen prefix's features, which the runs that follow reuse.
+     */
+    public static LrRangeTest.Curve rangeTest(TrainConfig config, double start, double end, int steps) {
+        Prepared p = Prepared.of(config);
+        return p.trainer(null, List.of(), EpochFitter.ONE_BY_ONE).rangeTest(p.initial(), start, end, steps);
+    }
+
+    /** What a run of {@code config} trains with, ready: data split, settings, starting model, pipeline, caches. */
+    private record Prepared(Backbone backbone, DataSplits splits, TrainSettings settings, LoadedModel loaded,
+                            ComputationGraph initial, DataPipeline pipeline, FeatureCache features,
+                            FeatureCache.Key key) {
+
+        static Prepared of(TrainConfig config) {
+            Backbone backbone = Backbones.get(config.model());
+            InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
+            DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
+            TrainSettings settings = FineTune.settings(config, backbone, splits);
+            LoadedModel loaded = WeightSource.parse(config.weights()).load(backbone, shape, splits.numClasses(),
+                    config.seed());
+            ComputationGraph initial = config.headWidth() > 0 ? Heads.denseHead(loaded.graph(), backbone, shape,
+                    splits.numClasses(), config.headWidth(), config.dropout(), config.seed()) : loaded.graph();
+            PipelineOptions options = new PipelineOptions(config.batch(), Augmentation.parse(config.augment(),
+                    shape), true, 4);
+            DataPipeline pipeline = new DataPipeline(splits, shape, backbone.normalization(), options,
+                    new DecodeCache(cacheDir().resolve("decoded"), 2L << 30));
+            FeatureCache.Key key = new FeatureCache.Key(backbone.name(), loaded.fingerprint(), "", shape.toString(),
+                    backbone.normalization().name(), "");
+            return new Prepared(backbone, splits, settings, loaded, initial, pipeline,
+                    new FeatureCache(cacheDir().resolve("features")), key);
+        }
+
+        Trainer trainer(Checkpoints checkpoints, List<TrainingListener> listeners, EpochFitter fitter) {
+            return new Trainer(backbone, settings, pipeline, features, key, checkpoints, listeners, fitter);
+        }
+    }
+
     private static RunResult execute(TrainConfig config, RunDirectory dir, PrintWriter out,
                                      List<TrainingListener> listeners, EpochFitter fitter) {
         long start = System.nanoTime();
@@ -149,25 +190,17 @@ public final class FineTune {
         }
         BatchNormMode.parse(config.batchNorm(), true, 0, backbone); // checks the value before the data is read
 
-        DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
-        TrainSettings settings = settings(config, backbone, splits);
+        Prepared p = Prepared.of(config);
+        DataSplits splits = p.splits();
+        TrainSettings settings = p.settings();
         BatchNormMode batchNorm = settings.batchNorm();
         String report = DataReport.render(splits);
         out.print(report);
         out.flush();
         dir.writeText("data-report.txt", report);
         dir.writeText("labels.txt", String.join("\n", splits.labels()) + "\n");
-
-        LoadedModel loaded = weights.load(backbone, shape, splits.numClasses(), config.seed());
-        ComputationGraph initial = config.headWidth() > 0 ? Heads.denseHead(loaded.graph(), backbone, shape,
-                splits.numClasses(), config.headWidth(), config.dropout(), config.seed()) : loaded.graph();
-        PipelineOptions options = new PipelineOptions(config.batch(), Augmentation.parse(config.augment(), shape),
-                true, 4);
-        DataPipeline pipeline = new DataPipeline(splits, shape, backbone.normalization(), options,
-                new DecodeCache(cacheDir().resolve("decoded"), 2L << 30));
-        FeatureCache features = new FeatureCache(cacheDir().resolve("features"));
-        FeatureCache.Key key = new FeatureCache.Key(backbone.name(), loaded.fingerprint(), "", shape.toString(),
-                backbone.normalization().name(), "");
+        LoadedModel loaded = p.loaded();
+        FeatureCache features = p.features();
 
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("config", config);
@@ -198,15 +231,14 @@ public final class FineTune {
             if (stats != null) {
                 all.add(stats);
             }
-            result = new Trainer(backbone, settings, pipeline, features, key, checkpoints, all, fitter).fit(initial,
-                    previous);
+            result = p.trainer(checkpoints, all, fitter).fit(p.initial(), previous);
         }
         long testStart = System.nanoTime();
 
         EvaluationReport evaluation = null;
         if (!config.skipTest()) {
             Split evalSplit = RunEvaluation.finalSplit(splits);
-            evaluation = Evaluator.evaluate(result.model(), pipeline.evaluation(evalSplit), splits.labels(),
+            evaluation = Evaluator.evaluate(result.model(), p.pipeline().evaluation(evalSplit), splits.labels(),
                     evalSplit.folderName(), 3);
             dir.writeJson("evaluation.json", evaluation);
             out.print(evaluation.render());

@@ -194,6 +194,49 @@ public final class Trainer {
                 : "completed " + history.size() + " epochs");
     }
 
+    /**
+     * The learning-rate range test ({@link LrRangeTest}) of the strategy's last phase — the one its {@code --lr}
+     * trains the longest — on a copy of {@code master} (left unchanged), from the data a run would train on: the
+     * cached features of the frozen prefix where the phase has one, else the image pipeline. The rates are base
+     * rates, as {@code --lr} means them (the phase's head and block factors apply on top).
+     */
+    public LrRangeTest.Curve rangeTest(ComputationGraph master, double start, double end, int steps) {
+        List<Phase> phases = settings.phases(backbone.freezePoints());
+        Phase phase = phases.get(phases.size() - 1);
+        Optimizer atOne = new Optimizer(settings.optimizer().updater(), new LearningRate(1, "constant"),
+                settings.optimizer().weightDecay());
+        ComputationGraph graph = PhaseGraphs.build(master.clone(), backbone, phase, atOne, settings.batchNorm(),
+                new PhaseGraphs.Clock(1, steps, 0), settings.seed());
+        int batchSize = pipeline.options().batchSize();
+        if (useFeatures(phase)) {
+            TransferLearningHelper helper = new TransferLearningHelper(graph);
+            ConvCache.apply(helper.unfrozenGraph());
+            DataSet features = featuresOf(helper, phase, Split.TRAIN);
+            List<DataSet> batches = new ArrayList<>();
+            for (int epoch = 0; batches.size() < steps; epoch++) {
+                batches.addAll(FeatureCache.minibatches(features, batchSize, settings.seed(), epoch));
+            }
+            return LrRangeTest.run(helper.unfrozenGraph(), batches.iterator(), start, end, steps);
+        }
+        DataSetIterator images = pipeline.train(settings.seed());
+        Iterator<DataSet> endless = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public DataSet next() {
+                if (!images.hasNext()) {
+                    images.reset(); // the next epoch's order
+                    images.hasNext(); // a prefetching iterator fetches its first batch here
+                }
+                return images.next();
+            }
+        };
+        return LrRangeTest.run(graph, endless, start, end, steps);
+    }
+
     /** Losses and images of the epoch being trained. */
     private static final class EpochTally {
         double lossSum;

@@ -1,0 +1,146 @@
+package dev.thaw.tuning;
+
+import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.LrRangeTest;
+import dev.thaw.zoo.AtomicFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+
+/**
+ * The {@code find} search's first step: a learning-rate range test ({@link LrRangeTest}) for each configuration the
+ * sweep will train (each freeze point, times the strategy kinds, updaters, batch sizes and heads searched), so that
+ * each trains once, at the rate its test suggests, instead of once per rate of a grid. The tests run before the
+ * candidates and are kept in {@code lr-find/tNN.json} (the configuration, its curve, the rate): a resumed sweep
+ * reads them instead of testing again. Their curves are drawn in {@code lr-find.png}.
+ */
+final class RateFinder {
+
+    /**
+     * The test's rates span the sweep's {@code [lrMin, lrMax]} widened 100× each way, so that the curve shows where
+     * the loss starts to fall and where it blows up; the suggestion is then held to {@code [lrMin, lrMax]}.
+     */
+    static final double WIDEN = 100;
+    /** Minibatches per test: ~8 per decade of rate over the widened span of the default bounds. */
+    static final int STEPS = 50;
+    /** Stands in for the rate while candidates are matched to their test (the rate is what the test decides). */
+    private static final double UNDECIDED = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One test: what it trained (the candidate's configuration, rate undecided) and what it found. */
+    record Test(TrainConfig config, LrRangeTest.Curve curve, double rate) {
+    }
+
+    private RateFinder() {
+    }
+
+    /** The configurations a sweep trains, with the rate left undecided: one range test each. */
+    static List<TrainConfig> untested(SweepSpec spec, TrainConfig base) {
+        GridSearchCandidateGenerator grid = new GridSearchCandidateGenerator(
+                new TrainConfigSpace(base, spec, List.of(UNDECIDED), null), 1,
+                GridSearchCandidateGenerator.Mode.Sequential, null);
+        Set<TrainConfig> configs = new LinkedHashSet<>();
+        while (grid.hasMoreCandidates()) {
+            configs.add((TrainConfig) grid.getCandidate().getValue());
+        }
+        return new ArrayList<>(configs);
+    }
+
+    /** The rate list of a space whose candidates take their rate from their test. */
+    static List<Double> undecided() {
+        return List.of(UNDECIDED);
+    }
+
+    /** Runs (or reads back) the test of every configuration of the sweep in {@code dir}: its rate, by configuration. */
+    static Map<TrainConfig, Double> findAll(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
+        Map<TrainConfig, Test> done = read(dir);
+        List<TrainConfig> configs = untested(spec, base);
+        double start = spec.lrMin() / WIDEN;
+        double end = spec.lrMax() * WIDEN;
+        out.printf(Locale.ROOT, "learning-rate range tests: %d, each %d minibatches at rates from %.0e to %.0e (the "
+                + "suggestion held to %.0e..%.0e)%n", configs.size(), STEPS, start, end, spec.lrMin(), spec.lrMax());
+        Map<TrainConfig, Double> rates = new LinkedHashMap<>();
+        for (int i = 0; i < configs.size(); i++) {
+            TrainConfig c = configs.get(i);
+            Test test = done.get(c);
+            if (test == null) {
+                LrRangeTest.Curve curve = FineTune.rangeTest(c, start, end, STEPS);
+                test = new Test(c, curve, Math.max(spec.lrMin(), Math.min(spec.lrMax(), curve.suggestion())));
+                write(dir, i, test);
+            }
+            rates.put(c, test.rate());
+            out.println("  " + describe(test) + (done.containsKey(c) ? " (from an earlier start)" : ""));
+            out.flush();
+        }
+        return rates;
+    }
+
+    /** One line: what was tested, where the loss fell, what it suggests and what the candidate gets. */
+    static String describe(Test t) {
+        LrRangeTest.Curve c = t.curve();
+        String held = t.rate() != c.suggestion() ? String.format(Locale.ROOT, ", held to %.1e by --lr-min/--lr-max",
+                t.rate()) : "";
+        return String.format(Locale.ROOT, "%s: loss falls from lr %.1e to %.1e%s; suggests %.1e%s (%.1f s)",
+                t.config().strategy(), c.rates().get(c.valleyFrom()), c.rates().get(c.valleyTo()),
+                c.diverged() ? ", then diverges" : "", c.suggestion(), held, c.seconds());
+    }
+
+    /** The tests kept in {@code dir}, by configuration (empty when there are none). */
+    static Map<TrainConfig, Test> read(Path dir) {
+        Map<TrainConfig, Test> tests = new LinkedHashMap<>();
+        Path folder = dir.resolve("lr-find");
+        if (!Files.isDirectory(folder)) {
+            return tests;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                Test t = JSON.readValue(f.toFile(), Test.class);
+                tests.put(t.config(), t);
+            }
+            return tests;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the range tests in " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path dir, int index, Test test) {
+        Path file = dir.resolve("lr-find").resolve(String.format(Locale.ROOT, "t%02d.json", index));
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFile.write(file, tmp -> JSON.writeValue(tmp.toFile(), test));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loss against rate, one line per test, its suggestion in the legend. */
+    static JFreeChart chart(Iterable<Test> tests) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Test t : tests) {
+            XYSeries s = new XYSeries(String.format(Locale.ROOT, "%s (suggests %.1e)", t.config().strategy(),
+                    t.curve().suggestion()), false, true);
+            for (int i = 0; i < t.curve().rates().size(); i++) {
+                s.add(t.curve().rates().get(i), t.curve().losses().get(i));
+            }
+            data.addSeries(s);
+        }
+        return Charts.lines("Learning-rate range tests", "learning rate", "training loss (smoothed)", data, true);
+    }
+}
