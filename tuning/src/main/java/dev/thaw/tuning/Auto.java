@@ -23,7 +23,8 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
 /**
  * "How much do I freeze, and at what learning rate?" answered within a time budget: measure what a training step
  * costs at each freeze point ({@link SweepCosts}), choose the most thorough search that fits ({@link AutoPlan}), run
- * it as a successive-halving {@link Sweep} that starts no candidate the remaining budget cannot pay for, and report
+ * it as a {@link Sweep} (a learning-rate range test per point, then successive halving) that starts no candidate the
+ * remaining budget cannot pay for, and report
  * the winner with its runner-up. The folder is an ordinary sweep folder (report, {@code best/}) plus
  * {@code auto-plan.json}; re-running the same command resumes with the saved plan.
  */
@@ -71,7 +72,7 @@ public final class Auto {
         out.print(plan.render(budgetSeconds));
         out.flush();
         Sweep.Outcome sweep = Sweep.run(plan.spec(base.seed(), base.batch()), base, dir, out,
-                new BudgetGate(plan.costs(), start, budgetSeconds));
+                new BudgetGate(plan, start, budgetSeconds));
         List<CandidateRecord> ranking = SweepReport.finalRecords(sweep.records()).stream()
                 .filter(CandidateRecord::ok).toList();
         Outcome outcome = new Outcome(plan, sweep, ranking, (System.nanoTime() - start) / 1e9, budgetSeconds);
@@ -164,7 +165,7 @@ public final class Auto {
 
     /**
      * Starts a candidate only if its estimated cost and the winner's test scoring still fit the budget; a freeze
-     * point's first candidate pays for featurizing it. Estimates are corrected as the sweep goes: each is scaled by
+     * point's first candidate pays for featurizing it, unless the point's range test did. Estimates are corrected as the sweep goes: each is scaled by
      * how long the candidates admitted so far actually took against their estimates (the time from one admission
      * to the next), as a step on one random minibatch leaves out part of what a real candidate does.
      */
@@ -178,10 +179,13 @@ public final class Auto {
         private double estimated;
         private double actual;
 
-        BudgetGate(SweepCosts costs, long start, double budget) {
-            this.costs = costs;
+        BudgetGate(AutoPlan plan, long start, double budget) {
+            this.costs = plan.costs();
             this.start = start;
             this.budget = budget;
+            if (plan.findRates()) {
+                featurized.addAll(plan.points()); // by the range tests, before any candidate
+            }
         }
 
         @Override

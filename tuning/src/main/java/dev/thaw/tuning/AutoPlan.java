@@ -5,26 +5,37 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What {@code auto} searches within its time budget: freeze points × learning rates, grid order, with successive
- * halving (a third go on at three times the epochs) from {@code minEpochs} up to {@code maxEpochs}. Chosen by
- * {@link #choose} as the most thorough plan whose estimate, from measured {@link SweepCosts}, fits the budget.
+ * What {@code auto} searches within its time budget: freeze points, each at a rate found by a learning-rate range
+ * test ({@code find}) or at a grid of rates, with successive halving (a third go on at three times the epochs) from
+ * {@code minEpochs} up to {@code maxEpochs}. Chosen by {@link #choose} as the most thorough plan whose estimate,
+ * from measured {@link SweepCosts}, fits the budget.
  *
  * @param points           freeze points searched, most trained first ({@code full}, then the backbone's points, then
  *                         {@code head})
- * @param lrCount          learning rates per point: 3 (1e-4, 1e-3, 1e-2), 2 (1e-4, 1e-3) or 1 (1e-3)
+ * @param lrCount          learning rates per point: 1 with {@code findRates}; on a grid 3 (1e-4, 1e-3, 1e-2), 2
+ *                         (1e-4, 1e-3) or 1 (1e-3)
+ * @param findRates        each point's one rate comes from its range test ({@code sweep --search find}), within
+ *                         {@link #FIND_MIN}..{@link #FIND_MAX}; false in plans saved before this existed
  * @param minEpochs        epochs every candidate gets
  * @param maxEpochs        epochs the last rung's candidates reach
  * @param estimatedSeconds the plan's estimate, the winner's test scoring included (not the measuring before it)
  * @param costs            what the estimate is made from
  */
-public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxEpochs, double estimatedSeconds,
-                       SweepCosts costs) {
+public record AutoPlan(List<String> points, int lrCount, boolean findRates, int minEpochs, int maxEpochs,
+                       double estimatedSeconds, SweepCosts costs) {
+
+    /** The rates a range test may choose from (its curve spans 100× more each way). */
+    public static final double FIND_MIN = 1e-5;
+    public static final double FIND_MAX = 1e-1;
 
     /** Successive halving's factor: each rung keeps a third, for three times the epochs. */
     public static final int ETA = 3;
 
-    /** Epoch ranges with halving, most thorough first. */
-    private static final int[][] DEPTHS = {{3, 27}, {1, 9}, {1, 3}};
+    /**
+     * Epoch ranges with halving, most thorough first. One candidate per point leaves few to halve (five points:
+     * the best one goes on, once), so each range is one step of {@link #ETA}; the last is one epoch each, no halving.
+     */
+    private static final int[][] DEPTHS = {{9, 27}, {3, 9}, {1, 3}, {1, 1}};
 
     public AutoPlan {
         points = List.copyOf(points);
@@ -32,8 +43,11 @@ public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxE
 
     /**
      * The most thorough plan that fits {@code seconds}. Every freeze point first (the question is how much to
-     * freeze): with three rates, then two, the deepest epoch range that fits; then one epoch per candidate with
-     * three, two, one rates. Only when none of those fits are points dropped, the dearest ({@code full}) first.
+     * freeze), each at the rate its range test finds, the deepest epoch range that fits, down to one epoch each; then
+     * one epoch each at 1e-3 without tests. Only when none of those fits are points dropped, the dearest
+     * ({@code full}) first. No grid of rates: on ResNet50 (32 px, the PyTorch peer's space) a range test per point
+     * then halving found the 3-rate grid's best configuration in 282 s, where the grid with halving took 725 s and
+     * {@code auto} with grids 542 s ({@code benchmarks/results/sweep-vs-peer*}).
      *
      * @param points freeze points to search, most trained (most expensive) first
      * @throws IllegalArgumentException when not even one epoch of the cheapest point fits
@@ -42,14 +56,10 @@ public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxE
         List<AutoPlan> options = new ArrayList<>();
         for (int drop = 0; drop < points.size(); drop++) {
             List<String> kept = points.subList(drop, points.size());
-            for (int lrCount = 3; lrCount >= 2; lrCount--) {
-                for (int[] depth : DEPTHS) {
-                    options.add(of(kept, lrCount, depth[0], depth[1], costs));
-                }
+            for (int[] depth : DEPTHS) {
+                options.add(of(kept, true, depth[0], depth[1], costs));
             }
-            for (int lrCount = 3; lrCount >= 1; lrCount--) {
-                options.add(of(kept, lrCount, 1, 1, costs));
-            }
+            options.add(of(kept, false, 1, 1, costs)); // no range tests: one epoch each at 1e-3
         }
         AutoPlan smallest = options.get(options.size() - 1);
         return options.stream().filter(p -> p.estimatedSeconds() <= seconds).findFirst()
@@ -60,9 +70,9 @@ public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxE
                                 + costs.measureSeconds()) / 60))));
     }
 
-    private static AutoPlan of(List<String> points, int lrCount, int minEpochs, int maxEpochs, SweepCosts costs) {
-        AutoPlan plan = new AutoPlan(points, lrCount, minEpochs, maxEpochs, 0, costs);
-        return new AutoPlan(points, lrCount, minEpochs, maxEpochs, plan.estimate(), costs);
+    private static AutoPlan of(List<String> points, boolean find, int minEpochs, int maxEpochs, SweepCosts costs) {
+        AutoPlan plan = new AutoPlan(points, 1, find, minEpochs, maxEpochs, 0, costs);
+        return new AutoPlan(points, 1, find, minEpochs, maxEpochs, plan.estimate(), costs);
     }
 
     /** The learning rates each point is tried at. */
@@ -76,6 +86,10 @@ public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxE
 
     /** The sweep that carries the plan out. */
     public SweepSpec spec(long seed, int batch) {
+        if (findRates) {
+            return new SweepSpec(points, FIND_MIN, FIND_MAX, List.of("freeze"), List.of("adam"), List.of(batch), null,
+                    null, maxEpochs, "find", 1, 0, 0, seed, ETA, minEpochs);
+        }
         List<Double> lrs = learningRates();
         return new SweepSpec(points, lrs.get(0), lrs.get(lrs.size() - 1), List.of("freeze"), List.of("adam"),
                 List.of(batch), null, null, maxEpochs, "grid", lrCount, 0, 0, seed, ETA, minEpochs);
@@ -96,13 +110,17 @@ public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxE
     }
 
     /**
-     * Every candidate's first rung, then each later rung's candidates at the dearest point's cost (which candidates go
+     * Every candidate's first rung (after its point's range test when rates are found), then each later rung's candidates at the dearest point's cost (which candidates go
      * on is not known in advance, and the dear ones often win: at the points' mean cost a 45 s budget ran 50 s when
      * the full-training candidate was the one promoted to the last rung), then the winner's test scoring.
      */
     private double estimate() {
         double seconds = 0;
         for (String point : points) {
+            if (findRates) {
+                seconds += costs.rangeTest(point) + costs.firstRun(point, minEpochs, false);
+                continue;
+            }
             for (int i = 0; i < lrCount; i++) {
                 seconds += costs.firstRun(point, minEpochs, i == 0);
             }
@@ -120,13 +138,18 @@ public record AutoPlan(List<String> points, int lrCount, int minEpochs, int maxE
     /** The plan as {@code auto} prints it before it starts. */
     public String render(double budgetSeconds) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "plan: freeze points %s x learning rates %s = %d candidates, "
+        sb.append(findRates
+                ? String.format(Locale.ROOT, "plan: freeze points %s, each at the rate its learning-rate range test "
+                        + "finds (%.0e..%.0e) = %d candidates, successive halving:%n", String.join(", ", points),
+                        FIND_MIN, FIND_MAX, points.size())
+                : String.format(Locale.ROOT, "plan: freeze points %s x learning rates %s = %d candidates, "
                         + "successive halving:%n", String.join(", ", points), rates(), points.size() * lrCount));
         for (int[] rung : rungs()) {
             sb.append(String.format(Locale.ROOT, "  %d candidate(s) to %d epoch(s)%n", rung[0], rung[1]));
         }
-        sb.append(String.format(Locale.ROOT, "expected: %.0f s for the search and the winner's test score, after "
-                + "%.0f s of measuring; budget %.0f s%n", estimatedSeconds, costs.measureSeconds(), budgetSeconds));
+        sb.append(String.format(Locale.ROOT, "expected: %.0f s for the %ssearch and the winner's test score, after "
+                + "%.0f s of measuring; budget %.0f s%n", estimatedSeconds, findRates ? "range tests, the " : "",
+                costs.measureSeconds(), budgetSeconds));
         return sb.toString();
     }
 

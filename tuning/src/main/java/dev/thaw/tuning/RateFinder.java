@@ -31,21 +31,21 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
  * candidates and are kept in {@code lr-find/tNN.json} (the configuration, its curve, the rate): a resumed sweep
  * reads them instead of testing again. Their curves are drawn in {@code lr-find.png}.
  */
-final class RateFinder {
+public final class RateFinder {
 
     /**
      * The test's rates span the sweep's {@code [lrMin, lrMax]} widened 100× each way, so that the curve shows where
      * the loss starts to fall and where it blows up; the suggestion is then held to {@code [lrMin, lrMax]}.
      */
-    static final double WIDEN = 100;
+    public static final double WIDEN = 100;
     /** Minibatches per test: ~8 per decade of rate over the widened span of the default bounds. */
-    static final int STEPS = 50;
+    public static final int STEPS = 50;
     /** Stands in for the rate while candidates are matched to their test (the rate is what the test decides). */
     private static final double UNDECIDED = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One test: what it trained (the candidate's configuration, rate undecided) and what it found. */
-    record Test(TrainConfig config, LrRangeTest.Curve curve, double rate) {
+    public record Test(TrainConfig config, LrRangeTest.Curve curve, double rate) {
     }
 
     private RateFinder() {
@@ -92,18 +92,18 @@ final class RateFinder {
         return rates;
     }
 
-    /** One line: what was tested, where the loss fell, what it suggests and what the candidate gets. */
-    static String describe(Test t) {
+    /** One line: what was tested, where the loss was lowest, what it suggests and what the candidate gets. */
+    public static String describe(Test t) {
         LrRangeTest.Curve c = t.curve();
         String held = t.rate() != c.suggestion() ? String.format(Locale.ROOT, ", held to %.1e by --lr-min/--lr-max",
                 t.rate()) : "";
-        return String.format(Locale.ROOT, "%s: loss falls from lr %.1e to %.1e%s; suggests %.1e%s (%.1f s)",
-                t.config().strategy(), c.rates().get(c.valleyFrom()), c.rates().get(c.valleyTo()),
+        return String.format(Locale.ROOT, "%s: loss lowest at lr %.1e (%.3f, from %.3f)%s; suggests %.1e%s (%.1f s)",
+                t.config().strategy(), c.rates().get(c.lowest()), c.losses().get(c.lowest()), c.losses().get(0),
                 c.diverged() ? ", then diverges" : "", c.suggestion(), held, c.seconds());
     }
 
-    /** The tests kept in {@code dir}, by configuration (empty when there are none). */
-    static Map<TrainConfig, Test> read(Path dir) {
+    /** The tests kept in sweep folder {@code dir}, by configuration, in the order they ran (empty: none). */
+    public static Map<TrainConfig, Test> read(Path dir) {
         Map<TrainConfig, Test> tests = new LinkedHashMap<>();
         Path folder = dir.resolve("lr-find");
         if (!Files.isDirectory(folder)) {
@@ -131,7 +131,7 @@ final class RateFinder {
     }
 
     /** Loss against rate, one line per test, its suggestion in the legend. */
-    static JFreeChart chart(Iterable<Test> tests) {
+    public static JFreeChart chart(Iterable<Test> tests) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Test t : tests) {
             XYSeries s = new XYSeries(String.format(Locale.ROOT, "%s (suggests %.1e)", t.config().strategy(),

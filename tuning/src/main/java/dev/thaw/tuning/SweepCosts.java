@@ -34,12 +34,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param trainImages      images in the training split
  * @param valImages        images in the validation split
  * @param finalImages      images the winner is scored on at the end (test split, or validation without one)
+ * @param batch            images per training step
  * @param candidateSeconds what a candidate's run costs besides its epochs: loading the weights and saving the
  *                         model (both measured), plus 0.5 s for opening the data and building graphs
  * @param measureSeconds   how long measuring took
  */
 public record SweepCosts(Map<String, StepCost> perPoint, int trainImages, int valImages, int finalImages,
-                         double candidateSeconds, double measureSeconds) {
+                         int batch, double candidateSeconds, double measureSeconds) {
 
     /** Repeats of each timed pass (after a warm-up); their median is kept. */
     private static final int REPEATS = 2;
@@ -62,6 +63,16 @@ public record SweepCosts(Map<String, StepCost> perPoint, int trainImages, int va
     public double extension(String point, int fromEpochs, int toEpochs) {
         StepCost c = cost(point);
         return candidateSeconds + c.buildSeconds() + (toEpochs - fromEpochs) * c.epochSeconds(trainImages, valImages);
+    }
+
+    /**
+     * A {@code find} search's range test at {@code point}: loading the model, featurizing the frozen prefix's images
+     * (which the candidate then reuses) and {@link RateFinder#STEPS} training steps.
+     */
+    public double rangeTest(String point) {
+        StepCost c = cost(point);
+        return candidateSeconds + c.buildSeconds() + c.featurizeSeconds(trainImages + valImages)
+                + RateFinder.STEPS * batch * c.trainPerImage();
     }
 
     /** Scoring the winner on the final split: a forward pass of the whole network per image. */
@@ -135,6 +146,6 @@ public record SweepCosts(Map<String, StepCost> perPoint, int trainImages, int va
                 seconds);
         out.flush();
         return new SweepCosts(costs, splits.get(Split.TRAIN).size(), splits.get(Split.VAL).size(),
-                splits.get(RunEvaluation.finalSplit(splits)).size(), load + save + 0.5, seconds);
+                splits.get(RunEvaluation.finalSplit(splits)).size(), base.batch(), load + save + 0.5, seconds);
     }
 }

@@ -107,8 +107,8 @@ public final class SweepReport {
             return "";
         }
         StringBuilder sb = new StringBuilder("\n## Learning-rate range tests\n\nEach configuration's rate was read "
-                + "off a range test (the rate grew every minibatch; the suggestion is the middle of the longest "
-                + "stretch where the loss kept falling):\n\n");
+                + "off a range test (the rate grew every minibatch; the suggestion is a tenth of the rate at which "
+                + "the smoothed loss was lowest):\n\n");
         for (RateFinder.Test t : tests) {
             sb.append("- ").append(RateFinder.describe(t)).append('\n');
         }

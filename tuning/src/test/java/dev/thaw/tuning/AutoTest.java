@@ -43,7 +43,7 @@ class AutoTest {
     private static SweepCosts costs(Map<String, Double> epoch) {
         Map<String, StepCost> perPoint = new java.util.LinkedHashMap<>();
         epoch.forEach((point, seconds) -> perPoint.put(point, new StepCost(0, seconds / 100, 0, 0)));
-        return new SweepCosts(perPoint, 100, 10, 0, 1, 2);
+        return new SweepCosts(perPoint, 100, 10, 0, 10, 1, 2);
     }
 
     private static final Map<String, Double> POINTS = new java.util.LinkedHashMap<>(Map.of("full", 8.0, "mid", 2.0,
@@ -55,20 +55,28 @@ class AutoTest {
         SweepCosts costs = costs(POINTS);
         AutoPlan roomy = AutoPlan.choose(10_000, points, costs);
         assertEquals(List.of("full", "mid", "head"), roomy.points());
-        assertEquals(3, roomy.lrCount());
+        assertTrue(roomy.findRates());
+        assertEquals(1, roomy.lrCount());
         assertEquals(27, roomy.maxEpochs());
-        // rung 0: 9 candidates x 3 epochs; 3 on to 9, 1 on to 27, costed at the dearest point (full: whichever goes
-        // on, the budget holds); each candidate 1 s besides its epochs; scoring 1 s
-        double rung0 = 3 * (3 * 8.0 + 3 * 2.0 + 3 * 0.5) + 9;
-        double rung1 = 3 * (6 * 8.0 + 1);
-        double rung2 = 18 * 8.0 + 1;
-        assertEquals(rung0 + rung1 + rung2 + 1, roomy.estimatedSeconds(), 1e-9);
+        // per point a range test (1 s + 50 steps of 10 images: 5 epochs' worth) and 9 epochs (+1 s); the best one on
+        // to 27, costed at the dearest point (full: whichever goes on, the budget holds); scoring 1 s
+        double rung0 = (2 + 14 * 8.0) + (2 + 14 * 2.0) + (2 + 14 * 0.5);
+        double rung1 = 1 + 18 * 8.0;
+        assertEquals(rung0 + rung1 + 1, roomy.estimatedSeconds(), 1e-9);
+        assertEquals(List.of(3, 1), roomy.rungs().stream().map(r -> r[0]).toList());
 
         AutoPlan shorter = AutoPlan.choose(roomy.estimatedSeconds() - 1, points, costs);
         assertEquals(points, shorter.points(), "fewer epochs before fewer points");
         assertEquals(9, shorter.maxEpochs());
+        assertTrue(shorter.findRates());
 
-        // one epoch of every point at one rate: 9 + 3 + 1.5 + 1 s of scoring = 14.5 s
+        // every point one epoch at 1e-3, no range tests (9 + 3 + 1.5 + 1 s of scoring = 14.5 s), before fewer points
+        AutoPlan noTests = AutoPlan.choose(20, points, costs);
+        assertEquals(points, noTests.points());
+        assertFalse(noTests.findRates());
+        assertEquals(List.of(1e-3), noTests.learningRates());
+        assertEquals(1, noTests.maxEpochs());
+
         AutoPlan tight = AutoPlan.choose(14, points, costs);
         assertEquals(List.of("mid", "head"), tight.points(), "full, the dearest, goes first");
         assertTrue(tight.estimatedSeconds() <= 14);
@@ -83,15 +91,18 @@ class AutoTest {
     }
 
     @Test
-    void planSpecSearchesItsPointsAndRatesWithHalving() {
+    void planSpecFindsEachPointsRateThenHalves() {
         AutoPlan plan = AutoPlan.choose(10_000, List.of("full", "mid", "head"), costs(POINTS));
         SweepSpec spec = plan.spec(7, 16);
-        assertEquals(List.of(1e-4, 1e-3, 1e-2), spec.gridLearningRates().stream()
-                .map(r -> Math.round(r * 1e6) / 1e6).toList());
+        assertEquals("find", spec.search());
+        assertEquals(AutoPlan.FIND_MIN, spec.lrMin());
+        assertEquals(AutoPlan.FIND_MAX, spec.lrMax());
         assertEquals(AutoPlan.ETA, spec.halvingEta());
         assertEquals(List.of(16), spec.batchSizes());
+        assertEquals(9, spec.minEpochs());
         assertEquals(27, spec.epochs());
-        assertEquals(List.of(9, 3, 1), plan.rungs().stream().map(r -> r[0]).toList());
+        assertTrue(plan.render(600).startsWith("plan: freeze points full, mid, head, each at the rate its "
+                + "learning-rate range test finds"), plan.render(600));
     }
 
     @Test

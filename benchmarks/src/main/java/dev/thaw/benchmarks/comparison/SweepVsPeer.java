@@ -14,6 +14,7 @@ import dev.thaw.tuning.AutoPlan;
 import dev.thaw.tuning.CandidateRecord;
 import dev.thaw.tuning.Charts;
 import dev.thaw.tuning.FolderTree;
+import dev.thaw.tuning.RateFinder;
 import dev.thaw.tuning.ResultsLog;
 import dev.thaw.tuning.Sweep;
 import dev.thaw.tuning.SweepSpec;
@@ -111,7 +112,8 @@ public final class SweepVsPeer {
 
         int halvingEta = o.getInt("--halving-eta", 0);
         SweepSpec spec = new SweepSpec(freeze, lrMin, lrMax, List.of(kind), List.of("adam"), List.of(plan.batch()),
-                List.of(), List.of(), epochs, "grid", lrCount, 0, 0, 1, halvingEta, o.getInt("--min-epochs", 1));
+                List.of(), List.of(), epochs, o.get("--search", "grid"), lrCount, 0, 0, 1, halvingEta,
+                o.getInt("--min-epochs", 1));
         List<String> lrs = spec.gridLearningRates().stream().map(String::valueOf).toList();
         double autoBudget = o.has("--auto") ? Auto.budgetSeconds(o.get("--auto", "")) : Double.NaN;
         if (!o.has("--report-only")) {
@@ -133,16 +135,21 @@ public final class SweepVsPeer {
         List<CandidateRecord> records = new ResultsLog<>(out.resolve(THAW_SWEEP).resolve("results.jsonl"),
                 CandidateRecord.class).all();
         // a folder from before the sweep's wall time was kept: its candidates back to back
+        List<RateFinder.Test> tests = List.copyOf(RateFinder.read(out.resolve(THAW_SWEEP)).values());
+        double testSeconds = tests.stream().mapToDouble(t -> t.curve().seconds()).sum();
         Side thaw = thaw(isAuto(out) ? "Thaw auto" : "Thaw sweep", records, Files.exists(out.resolve(THAW_WALL))
                 ? JSON.readTree(out.resolve(THAW_WALL).toFile()).get("seconds").asDouble()
-                : records.stream().mapToDouble(CandidateRecord::seconds).sum());
+                : testSeconds + records.stream().mapToDouble(CandidateRecord::seconds).sum(), testSeconds);
 
         String command = "mvn -q compile exec:exec@bench -Dbench=comparison.SweepVsPeer -Dbench.args=\""
                 + String.join(" ", java.util.Arrays.stream(args).filter(a -> !a.equals("--report-only")).toList())
                 + "\"" + (o.has("--report-only") ? " (this report rewritten afterwards from its outputs with "
                 + "`--report-only`)" : "");
         Files.writeString(out.resolve("REPORT.md"), report(out, plan, pre, peer, thaw, peerFreeze, spec, command,
-                o.get("--note", ""), autoBudget));
+                o.get("--note", ""), autoBudget, tests));
+        if (!tests.isEmpty()) {
+            Charts.savePng(RateFinder.chart(tests), out.resolve("lr-find.png"));
+        }
         Charts.savePng(Charts.lines("Time to quality", "wall time (s)", "best validation accuracy so far",
                 timeToQuality(peer, thaw), false), out.resolve("time-to-quality.png"));
         FolderTree.delete(out.resolve("cache"));
@@ -184,9 +191,9 @@ public final class SweepVsPeer {
      * Thaw's side from its sweep's results log, and its wall time: the whole {@code Sweep.run}, candidates, the
      * winner's test scoring, report and export (the peer's is its loop and its winner's test scoring).
      */
-    private static Side thaw(String name, List<CandidateRecord> records, double seconds) {
+    private static Side thaw(String name, List<CandidateRecord> records, double seconds, double testSeconds) {
         List<Candidate> candidates = new ArrayList<>();
-        double elapsed = 0;
+        double elapsed = testSeconds; // a find search's range tests ran before its first candidate
         for (CandidateRecord r : records) {
             elapsed += r.seconds();
             candidates.add(new Candidate(r.freeze(), r.lr(), r.score(), r.seconds(), elapsed, r.epochs()));
@@ -218,7 +225,7 @@ public final class SweepVsPeer {
 
     private static String report(Path out, ComparisonPlan plan, StrategyComparison.Pretraining pre, Side peer,
                                  Side thaw, List<String> peerFreeze, SweepSpec spec, String command, String note,
-                                 double autoBudget) throws IOException {
+                                 double autoBudget, List<RateFinder.Test> tests) throws IOException {
         StringBuilder sb = new StringBuilder();
         String peerSource = PeerTransfer.pretraining(out).map(l -> String.format(Locale.ROOT, "%.4f",
                 l.get("test_accuracy").asDouble())).orElse("not recorded");
@@ -272,16 +279,27 @@ public final class SweepVsPeer {
                     + "candidate continues its run, and each of its rungs is a row below (its seconds are the "
                     + "rung's).%n%n", spec.halvingEta(), spec.minEpochs(), spec.halvingEta(), spec.halvingEta()));
         }
+        if (!tests.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "Thaw's sweep searched with `find`: before its candidates, a "
+                    + "learning-rate range test per freeze point (%d minibatches, the rate growing from %.0e to %.0e; "
+                    + "%.0f s in all, in its wall time) chose each point's one rate, held to %.0e..%.0e:%n%n",
+                    RateFinder.STEPS, spec.lrMin() / RateFinder.WIDEN, spec.lrMax() * RateFinder.WIDEN,
+                    tests.stream().mapToDouble(t -> t.curve().seconds()).sum(), spec.lrMin(), spec.lrMax()));
+            tests.forEach(t -> sb.append("- ").append(RateFinder.describe(t)).append('\n'));
+            sb.append("\n![range tests](lr-find.png)\n\n");
+        }
         sb.append("Every candidate, in the order Thaw's grid ran them (the peer's loop ran each freeze point's rates "
                 + "in turn); each side scores only its winner on the test split, after "
-                + "its candidates (in both wall times):\n\n");
+                + "its candidates (in both wall times)" + (tests.isEmpty() ? "" : "; `find` chose Thaw's rates, so "
+                + "the PyTorch columns show the peer's best rate at each freeze point") + ":\n\n");
         sb.append("| freeze (Thaw / PyTorch) | lr | PyTorch best val | PyTorch s | Thaw best val | Thaw epochs | "
                 + "Thaw s |\n|---|---|---|---|---|---|---|\n");
         for (Candidate t : thaw.candidates()) {
             int point = freeze.indexOf(t.freeze());
             // the same point and rate on the peer's side (each side ran the grid in its own order)
             Candidate p = peer.candidates().stream().filter(c -> peerFreeze.indexOf(c.freeze()) == point
-                    && Math.abs(Math.log(c.lr() / t.lr())) < 1e-6).findFirst().orElse(null);
+                    && Math.abs(Math.log(c.lr() / t.lr())) < 1e-6).findFirst()
+                    .or(() -> peerBestAt(peer, peerFreeze, point)).orElse(null);
             String names = point < 0 ? t.freeze() : freeze.get(point) + " / " + peerFreeze.get(point);
             sb.append(String.format(Locale.ROOT, "| %s | %.0e | %s | %s | %s | %d | %s |%n", names, t.lr(),
                     p == null ? "-" : String.format(Locale.ROOT, "%.4f", p.bestVal()),
@@ -290,6 +308,12 @@ public final class SweepVsPeer {
                     String.format(Locale.ROOT, "%.1f", t.seconds())));
         }
         return sb.toString();
+    }
+
+    /** The peer's best candidate at freeze point {@code point}: beside a Thaw candidate at a rate the grid lacks. */
+    private static Optional<Candidate> peerBestAt(Side peer, List<String> peerFreeze, int point) {
+        return peer.candidates().stream().filter(c -> peerFreeze.indexOf(c.freeze()) == point)
+                .max(java.util.Comparator.comparingDouble(Candidate::bestVal));
     }
 
     /** Whether Thaw's side of this output folder was {@code auto} rather than a grid sweep. */
@@ -302,7 +326,7 @@ public final class SweepVsPeer {
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--per-class", "--val-per-class",
-            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--halving-eta", "--min-epochs", "--lr-min",
+            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--halving-eta", "--min-epochs", "--search", "--lr-min",
             "--lr-max", "--lr-count", "--source-epochs", "--out", "--peer", "--note", "--auto");
 
     private static final String HELP = """
@@ -319,6 +343,9 @@ public final class SweepVsPeer {
               --halving-eta N       Thaw's sweep with successive halving: every candidate --min-epochs (default 1),
                                     the best 1/N of them N times that, and so on (default 0: off, the full grid)
               --lr-min, --lr-max, --lr-count   the learning-rate grid, log-spaced (default 1e-4, 1e-2, 3)
+              --search find         Thaw's sweep finds each freeze point's rate with a range test (within --lr-min
+                                    .. --lr-max) and trains it once, instead of the grid (default grid); the peer
+                                    still runs the grid. Its table then shows the peer's best rate at each point
               --auto TIME           Thaw's side is `auto` with this budget (e.g. 10m) over --freeze, instead of
                                     the grid sweep; the peer still runs the grid
               --source-epochs N     pretraining epochs on classes 0-4, each side (default 1)

@@ -1,6 +1,7 @@
 package dev.thaw.engine.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -16,8 +17,12 @@ import org.nd4j.linalg.schedule.ISchedule;
  * smoothed loss at each rate, and read a rate off the curve. One short run answers "at what rate?" where a grid
  * trains one candidate per rate.
  *
- * <p>The rate is read with fastai's default rule, {@code valley}: the longest stretch of steps over which the loss
- * keeps falling, and the rate halfway into it: past the flat start, well before the loss turns up.
+ * <p>The rate is read with Smith's and fastai's classic rule ({@code SuggestionMethod.Minimum}): a tenth of the rate
+ * at which the smoothed loss was lowest, safely below where it turns up. Not fastai's newer default, {@code valley}
+ * (the middle of the longest falling stretch): when a pretrained body gets a new head, the loss falls from the very
+ * first, tiny rates (the head learns at any rate), the stretch starts at the curve's start, and its middle is far
+ * too low — on ResNet50 at 32 px it chose 2e-5 to 4e-5 where grids found 1e-4 to 1e-3 best, and 1.2e-4 for the head
+ * alone, whose best grid rate was 1e-2 (measured in {@code benchmarks/results/sweep-vs-peer}).
  */
 public final class LrRangeTest {
 
@@ -34,14 +39,13 @@ public final class LrRangeTest {
      *
      * @param rates      the base learning rate of each step taken
      * @param losses     the smoothed training loss after each of those steps
-     * @param suggestion the rate {@code valley} reads off the curve
-     * @param valleyFrom first step of the longest falling stretch
-     * @param valleyTo   its last step
+     * @param lowest     the step with the lowest smoothed loss
+     * @param suggestion a tenth of that step's rate
      * @param diverged   whether the loss blew up before the last rate (the test then ended early)
      * @param seconds    how long the steps took
      */
-    public record Curve(List<Double> rates, List<Double> losses, double suggestion, int valleyFrom, int valleyTo,
-                        boolean diverged, double seconds) {
+    public record Curve(List<Double> rates, List<Double> losses, int lowest, double suggestion, boolean diverged,
+                        double seconds) {
 
         public Curve {
             rates = List.copyOf(rates);
@@ -72,57 +76,24 @@ public final class LrRangeTest {
         List<Double> rates = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         double average = 0;
-        double lowest = Double.POSITIVE_INFINITY;
+        double lowestLoss = Double.POSITIVE_INFINITY;
         boolean diverged = false;
         for (int i = 0; i < steps && batches.hasNext(); i++) {
             graph.fit(batches.next());
             double loss = graph.score();
             average = BETA * average + (1 - BETA) * loss;
             double smoothed = average / (1 - Math.pow(BETA, i + 1));
-            if (!Double.isFinite(smoothed) || smoothed > DIVERGED * lowest) {
+            if (!Double.isFinite(smoothed) || smoothed > DIVERGED * lowestLoss) {
                 diverged = true;
                 break;
             }
-            lowest = Math.min(lowest, smoothed);
+            lowestLoss = Math.min(lowestLoss, smoothed);
             rates.add(growth.valueAt(i, 0));
             losses.add(smoothed);
         }
-        int[] valley = valley(losses);
-        double suggestion = rates.isEmpty() ? start : rates.get(valley[0] + (valley[1] - valley[0]) / 2);
-        return new Curve(rates, losses, suggestion, valley[0], valley[1], diverged, (System.nanoTime() - t0) / 1e9);
-    }
-
-    /**
-     * fastai's {@code valley}: the longest run of steps along which each loss is below the one before it, a noisy
-     * step skipped (a longest decreasing subsequence, found in O(n²): n is a few dozen), as {first step, last step}.
-     * Unlike fastai, which puts the start at the end minus the length, the start is where the run really begins.
-     */
-    static int[] valley(List<Double> losses) {
-        int n = losses.size();
-        if (n == 0) {
-            return new int[]{0, 0};
-        }
-        int[] length = new int[n];
-        int[] previous = new int[n];
-        int end = 0;
-        for (int i = 0; i < n; i++) {
-            length[i] = 1;
-            previous[i] = i;
-            for (int j = 0; j < i; j++) {
-                if (losses.get(i) < losses.get(j) && length[i] < length[j] + 1) {
-                    length[i] = length[j] + 1;
-                    previous[i] = j;
-                }
-            }
-            if (length[i] > length[end]) {
-                end = i;
-            }
-        }
-        int start = end;
-        while (previous[start] != start) {
-            start = previous[start];
-        }
-        return new int[]{start, end};
+        int lowest = losses.isEmpty() ? 0 : losses.indexOf(Collections.min(losses));
+        double suggestion = rates.isEmpty() ? start : rates.get(lowest) / 10;
+        return new Curve(rates, losses, lowest, suggestion, diverged, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
