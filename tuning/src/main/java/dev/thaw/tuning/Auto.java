@@ -135,7 +135,7 @@ public final class Auto {
                 "val acc"));
         for (int i = 0; i < Math.min(5, o.ranking().size()); i++) {
             CandidateRecord r = o.ranking().get(i);
-            sb.append(String.format(Locale.ROOT, "  %-4d  %-8s  %-8.0e  %-6d  %.4f%n", i + 1, r.freeze(), r.lr(),
+            sb.append(String.format(Locale.ROOT, "  %-4d  %-8s  %-8.2e  %-6d  %.4f%n", i + 1, r.freeze(), r.lr(),
                     r.epochs(), r.score()));
         }
         if (o.best().isEmpty()) {
@@ -143,13 +143,13 @@ public final class Auto {
         }
         o.best().ifPresent(best -> {
             Optional<EvaluationReport> test = o.sweep().test();
-            sb.append(String.format(Locale.ROOT, "best: --strategy %s --lr %.0e --epochs %d: validation %.4f%s%n",
+            sb.append(String.format(Locale.ROOT, "best: --strategy %s --lr %.3g --epochs %d: validation %.4f%s%n",
                     best.strategy(), best.lr(), best.epochs(), best.score(), test.map(t -> String.format(Locale.ROOT,
                             ", %s %.4f (%d images)", t.split(), t.accuracy(), t.examples())).orElse("")));
             o.runnerUp().ifPresent(second -> {
                 int images = o.plan().costs().valImages();
                 String fewer = second.epochs() < best.epochs() ? "; it trained fewer epochs" : "";
-                sb.append(String.format(Locale.ROOT, "how sure: the runner-up (%s, lr %.0e, %d epochs) is %.1f "
+                sb.append(String.format(Locale.ROOT, "how sure: the runner-up (%s, lr %.2e, %d epochs) is %.1f "
                                 + "points behind on %d validation images (one image = %.2f points)%s%n",
                         second.freeze(), second.lr(), second.epochs(), 100 * (best.score() - second.score()), images,
                         100.0 / Math.max(1, images), fewer));

@@ -163,7 +163,7 @@ class AutoTest {
         assertTrue(outcome.runnerUp().isPresent());
         assertTrue(best.score() >= outcome.runnerUp().get().score() || best.rung() > outcome.runnerUp().get().rung());
         assertTrue(text.contains("how sure: the runner-up"), text);
-        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "best: --strategy %s --lr %.0e",
+        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "best: --strategy %s --lr %.3g",
                 best.strategy(), best.lr())), text);
         assertTrue(text.contains("of the 60 s budget (planned"), text);
         assertTrue(Files.exists(d.resolve("best").resolve("model.zip")));

@@ -288,7 +288,7 @@ public final class SweepVsPeer {
             tests.forEach(t -> sb.append("- ").append(RateFinder.describe(t)).append('\n'));
             sb.append("\n![range tests](lr-find.png)\n\n");
         }
-        sb.append("Every candidate, in the order Thaw's grid ran them (the peer's loop ran each freeze point's rates "
+        sb.append("Every candidate, in the order Thaw ran them (the peer's loop ran each freeze point's rates "
                 + "in turn); each side scores only its winner on the test split, after "
                 + "its candidates (in both wall times)" + (tests.isEmpty() ? "" : "; `find` chose Thaw's rates, so "
                 + "the PyTorch columns show the peer's best rate at each freeze point") + ":\n\n");
@@ -301,7 +301,7 @@ public final class SweepVsPeer {
                     && Math.abs(Math.log(c.lr() / t.lr())) < 1e-6).findFirst()
                     .or(() -> peerBestAt(peer, peerFreeze, point)).orElse(null);
             String names = point < 0 ? t.freeze() : freeze.get(point) + " / " + peerFreeze.get(point);
-            sb.append(String.format(Locale.ROOT, "| %s | %.0e | %s | %s | %s | %d | %s |%n", names, t.lr(),
+            sb.append(String.format(Locale.ROOT, "| %s | %.1e | %s | %s | %s | %d | %s |%n", names, t.lr(),
                     p == null ? "-" : String.format(Locale.ROOT, "%.4f", p.bestVal()),
                     p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.seconds()),
                     String.format(Locale.ROOT, "%.4f", t.bestVal()), t.epochs(),
