@@ -24,9 +24,8 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
  * "How much do I freeze, and at what learning rate?" answered within a time budget: measure what a training step
  * costs at each freeze point ({@link SweepCosts}), choose the most thorough search that fits ({@link AutoPlan}), run
  * it as a {@link Sweep} (a learning-rate range test per point, then successive halving) that starts no candidate the
- * remaining budget cannot pay for, and report
- * the winner with its runner-up. The folder is an ordinary sweep folder (report, {@code best/}) plus
- * {@code auto-plan.json}; re-running the same command resumes with the saved plan.
+ * remaining budget cannot pay for, and report the winner with its runner-up. The folder is an ordinary sweep folder
+ * (report, {@code best/}) plus {@code auto-plan.json}; re-running the same command resumes with the saved plan.
  */
 public final class Auto {
 
@@ -165,9 +164,10 @@ public final class Auto {
 
     /**
      * Starts a candidate only if its estimated cost and the winner's test scoring still fit the budget; a freeze
-     * point's first candidate pays for featurizing it, unless the point's range test did. Estimates are corrected as the sweep goes: each is scaled by
-     * how long the candidates admitted so far actually took against their estimates (the time from one admission
-     * to the next), as a step on one random minibatch leaves out part of what a real candidate does.
+     * point's first candidate pays for featurizing it, unless the point's range test did. Estimates are corrected as
+     * the sweep goes: each is scaled by how long the candidates admitted so far actually took against their estimates
+     * (the time from one admission to the next), as a step on one random minibatch leaves out part of what a real
+     * candidate does.
      */
     private static final class BudgetGate implements CandidateGate {
         private final SweepCosts costs;

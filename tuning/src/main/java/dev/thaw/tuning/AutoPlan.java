@@ -46,8 +46,9 @@ public record AutoPlan(List<String> points, int lrCount, boolean findRates, int 
      * freeze), each at the rate its range test finds, the deepest epoch range that fits, down to one epoch each; then
      * one epoch each at 1e-3 without tests. Only when none of those fits are points dropped, the dearest
      * ({@code full}) first. No grid of rates: on ResNet50 (32 px, the PyTorch peer's space) a range test per point
-     * then halving found the 3-rate grid's best configuration in 282 s, where the grid with halving took 725 s and
-     * {@code auto} with grids 542 s ({@code benchmarks/results/sweep-vs-peer*}).
+     * then halving found a better configuration than the 3-rate grid's best (validation 0.911 vs 0.908) in 317 s,
+     * where the grid with halving took 725 s and {@code auto} with grids 542 s
+     * ({@code benchmarks/results/sweep-vs-peer*}).
      *
      * @param points freeze points to search, most trained (most expensive) first
      * @throws IllegalArgumentException when not even one epoch of the cheapest point fits
@@ -110,9 +111,10 @@ public record AutoPlan(List<String> points, int lrCount, boolean findRates, int 
     }
 
     /**
-     * Every candidate's first rung (after its point's range test when rates are found), then each later rung's candidates at the dearest point's cost (which candidates go
-     * on is not known in advance, and the dear ones often win: at the points' mean cost a 45 s budget ran 50 s when
-     * the full-training candidate was the one promoted to the last rung), then the winner's test scoring.
+     * Every candidate's first rung (after its point's range test when rates are found), then each later rung's
+     * candidates at the dearest point's cost (which candidates go on is not known in advance, and the dear ones often
+     * win: at the points' mean cost a 45 s budget ran 50 s when the full-training candidate was the one promoted to
+     * the last rung), then the winner's test scoring.
      */
     private double estimate() {
         double seconds = 0;

@@ -3,6 +3,8 @@ package dev.thaw.tuning;
 import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.LrRangeTest;
+import dev.thaw.engine.train.StopSignal;
+import dev.thaw.engine.train.TrainingStoppedException;
 import dev.thaw.zoo.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,6 +80,12 @@ public final class RateFinder {
                 + "suggestion held to %.0e..%.0e)%n", configs.size(), STEPS, start, end, spec.lrMin(), spec.lrMax());
         Map<TrainConfig, Double> rates = new LinkedHashMap<>();
         for (int i = 0; i < configs.size(); i++) {
+            int kept = i;
+            StopSignal.requested().ifPresent(signal -> {
+                throw new TrainingStoppedException(signal, 0, "sweep " + dir + " stopped by " + signal + " during "
+                        + "its range tests (" + kept + " of " + configs.size() + " kept): re-run the same command to "
+                        + "resume it");
+            });
             TrainConfig c = configs.get(i);
             Test test = done.get(c);
             if (test == null) {

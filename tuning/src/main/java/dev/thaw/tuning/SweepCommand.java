@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  sweep --dir sweeps/fm --classes 5-9 --per-class 20 --weights thaw:runs/pre/model.zip "
                         + "--freeze full,block2,block3,head --lr-count 3 --epochs 5",
-                "  sweep --dir sweeps/q --search find --freeze res2,res3,res4,head --halving-eta 3 --epochs 5",
+                "  sweep --dir sweeps/q --model resnet50 --input 64 --weights imagenet --search find "
+                        + "--freeze res2,res3,res4,head --halving-eta 3 --epochs 5",
                 "  sweep --dir sweeps/r --search random --candidates 20 --halving-eta 3 --min-epochs 1 --epochs 9",
                 "  sweep --dir sweeps/h --freeze head --lr-count 2 --head-widths 0,64,256 --dropouts 0,0.5",
                 "  sweep --dir sweeps/f --file sweep.yaml", "  sweep --dir sweeps/fm --report"})

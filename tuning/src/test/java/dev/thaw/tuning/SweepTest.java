@@ -128,8 +128,11 @@ class SweepTest {
         // (frozen random layers learn little in 2 epochs: only full training is held to learning something)
         CandidateRecord full = records.stream().filter(r -> r.strategy().equals("full")).findFirst().orElseThrow();
         assertTrue(full.score() > 0.5, "full training at its found rate learned: " + full.score() + " (3 classes)");
-        // the tests featurized the training images at block3 and head; the candidates reused them
-        assertEquals(2, records.stream().mapToInt(CandidateRecord::featuresComputed).sum(), "validation only: " + out);
+        // the tests featurized the training images at block3 and head (or found them cached by an earlier test of
+        // this class); the candidates reused them, computing at most their validation features
+        for (CandidateRecord r : records.stream().filter(r -> !r.strategy().equals("full")).toList()) {
+            assertTrue(r.featuresReused() >= 1 && r.featuresComputed() <= 1, r.strategy() + ": " + out);
+        }
         assertTrue(Files.readString(d.resolve("report.md")).contains("## Learning-rate range tests"));
         assertTrue(Files.isRegularFile(d.resolve("lr-find.png")));
 

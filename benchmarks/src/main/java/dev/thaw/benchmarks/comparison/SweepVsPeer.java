@@ -326,8 +326,8 @@ public final class SweepVsPeer {
     }
 
     private static final List<String> KNOWN = List.of("--model", "--input", "--per-class", "--val-per-class",
-            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--halving-eta", "--min-epochs", "--search", "--lr-min",
-            "--lr-max", "--lr-count", "--source-epochs", "--out", "--peer", "--note", "--auto");
+            "--epochs", "--freeze", "--peer-freeze", "--strategy", "--halving-eta", "--min-epochs", "--search",
+            "--lr-min", "--lr-max", "--lr-count", "--source-epochs", "--out", "--peer", "--note", "--auto");
 
     private static final String HELP = """
             SweepVsPeer: Thaw's sweep and the PyTorch loop on the same freeze x learning-rate space, one invocation.
