@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 /** {@code thaw auto}: how much to freeze and at what learning rate, answered within a time budget. */
 @Command(name = "auto", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Answer \"how much do I freeze, and at what learning rate?\" within --budget: measure a "
-                + "training step at every freeze point, plan the most thorough search that fits (freeze points x "
-                + "learning rates 1e-4..1e-2, successive halving up to 27 epochs), print the plan, run it as a sweep "
+                + "training step at every freeze point, plan the most thorough search that fits (each freeze point "
+                + "at the rate its learning-rate range test finds, successive halving up to 27 epochs), print the "
+                + "plan, run it as a sweep "
                 + "in --dir that starts no candidate the rest of the budget cannot pay for, export the best run to "
                 + "DIR/best and print the answer with its runner-up. Re-running the same command resumes."},
         footer = {"", "Examples:",
