@@ -1,7 +1,6 @@
 package dev.thaw.engine.train;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -76,22 +75,23 @@ public final class LrRangeTest {
         List<Double> rates = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         double average = 0;
-        double lowestLoss = Double.POSITIVE_INFINITY;
+        int lowest = 0;
         boolean diverged = false;
         for (int i = 0; i < steps && batches.hasNext(); i++) {
             graph.fit(batches.next());
             double loss = graph.score();
             average = BETA * average + (1 - BETA) * loss;
             double smoothed = average / (1 - Math.pow(BETA, i + 1));
-            if (!Double.isFinite(smoothed) || smoothed > DIVERGED * lowestLoss) {
+            if (!Double.isFinite(smoothed) || !losses.isEmpty() && smoothed > DIVERGED * losses.get(lowest)) {
                 diverged = true;
                 break;
             }
-            lowestLoss = Math.min(lowestLoss, smoothed);
             rates.add(growth.valueAt(i, 0));
             losses.add(smoothed);
+            if (smoothed < losses.get(lowest)) {
+                lowest = i;
+            }
         }
-        int lowest = losses.isEmpty() ? 0 : losses.indexOf(Collections.min(losses));
         double suggestion = rates.isEmpty() ? start : rates.get(lowest) / 10;
         return new Curve(rates, losses, lowest, suggestion, diverged, (System.nanoTime() - t0) / 1e9);
     }
