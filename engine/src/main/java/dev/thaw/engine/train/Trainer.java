@@ -149,10 +149,13 @@ public final class Trainer {
             EpochMetrics metrics = new EpochMetrics(epoch, phase.toString(), tally.meanLoss(), valAccuracy,
                     (System.nanoTime() - start) / 1e9, tally.images / trainSeconds, featurized);
             history.add(metrics);
-            state = advance(state, metrics, training);
+            // the epoch's record (metrics.csv) before the checkpoint that counts it: a kill in between leaves the
+            // record one epoch ahead, which a resumed run drops and redoes; the other order would lose the epoch's
+            // line for good, as the resumed run starts after it
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(metrics);
             }
+            state = advance(state, metrics, training);
             if (StopSignal.requested().isPresent()) {
                 flush(training); // the epochs the paced checkpoints held back
                 throw stopped(state);

@@ -18,7 +18,7 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    /** Stands in for kill -9 right after an epoch's checkpoint was written. */
+    /** Stands in for kill -9 after an epoch's record, before its checkpoint (the next epoch's record comes first). */
     private static final class Kill extends RuntimeException {
     }
 
@@ -36,7 +36,10 @@ class ResumeTest {
         }
     }
 
-    /** Paced checkpoints may skip epoch 2's write; the resumed run then redoes it and still ends the same. */
+    /**
+     * Killed after epoch 3's record, before its checkpoint: the resumed run redoes epoch 3 (and with paced checkpoints
+     * whatever they held back) and still ends the same.
+     */
     private void killAndResume(String strategy, boolean paced) {
         String what = strategy + (paced ? ", paced checkpoints" : ", a checkpoint every epoch");
         ComputationGraph reference = trainer(strategy, null, List.of(), 1e-2)
@@ -44,15 +47,18 @@ class ResumeTest {
 
         Path folder = dir.resolve(strategy.replace(':', '_') + (paced ? "-paced" : ""));
         Checkpoints checkpoints = paced ? new Checkpoints(folder) : Checkpoints.everyEpoch(folder);
-        TrainingListener killAfterSecond = new TrainingListener() {
+        TrainingListener killAtThird = new TrainingListener() {
             @Override
             public void onEpochEnd(EpochMetrics m) {
-                if (m.epoch() == 1) {
+                int checkpointed = checkpoints.state().map(Checkpoints.State::completedEpochs).orElse(0);
+                assertTrue(paced ? checkpointed <= m.epoch() : checkpointed == m.epoch(),
+                        what + ": epoch " + m.epoch() + "'s record comes before its checkpoint (" + checkpointed + ")");
+                if (m.epoch() == 2) {
                     throw new Kill();
                 }
             }
         };
-        assertThrows(Kill.class, () -> trainer(strategy, checkpoints, List.of(killAfterSecond), 1e-2)
+        assertThrows(Kill.class, () -> trainer(strategy, checkpoints, List.of(killAtThird), 1e-2)
                 .fit(TinyData.SMALL.build(TinyData.SHAPE, 3, 5), List.of()));
         int written = checkpoints.state().map(Checkpoints.State::completedEpochs).orElse(0);
         if (paced) {
