@@ -2,6 +2,7 @@ package dev.thaw.tuning;
 
 import dev.thaw.engine.run.FolderLock;
 import dev.thaw.engine.ui.StatsFile;
+import dev.thaw.engine.ui.UiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,9 +87,14 @@ final class SweepView {
         m.put("featuresComputed", r.featuresComputed());
         m.put("featuresReused", r.featuresReused());
         Path run = runDir(dir, r);
-        m.put("session", StatsFile.sessionOf(run));
+        m.put("session", session(run));
         m.put("hasStats", Files.isRegularFile(StatsFile.of(run)));
         return m;
+    }
+
+    /** The candidate's session in the train pages: as the UI lists it when one runs, else as it is recorded. */
+    private static String session(Path run) {
+        return UiServer.running().map(ui -> ui.sessionOf(run)).orElseGet(() -> StatsFile.sessionOf(run));
     }
 
     /** Candidate folders locked by a training process and not recorded as finished: being trained now. */
@@ -97,7 +103,7 @@ final class SweepView {
         for (Path run : candidateRuns(dir)) {
             if (FolderLock.held(run) && !finished.contains(run.toAbsolutePath().normalize())) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("session", StatsFile.sessionOf(run));
+                m.put("session", session(run));
                 m.put("hasStats", Files.isRegularFile(StatsFile.of(run)));
                 out.add(m);
             }

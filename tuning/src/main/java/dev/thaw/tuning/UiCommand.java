@@ -56,7 +56,7 @@ public final class UiCommand implements Callable<Integer>, ThawSubcommand {
             }
             if (!runs.isEmpty()) {
                 out.println("training UI: " + server.url() + "/train (" + runs.size() + " run(s): "
-                        + String.join(", ", runs.stream().map(StatsFile::sessionOf).toList()) + ")");
+                        + String.join(", ", runs.stream().map(server::sessionOf).toList()) + ")");
             }
             if (!sweeps.isEmpty()) {
                 out.println("sweep page: " + server.url() + SweepPage.PATH + " (" + sweeps.size() + " sweep(s); "

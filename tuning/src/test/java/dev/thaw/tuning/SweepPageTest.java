@@ -119,9 +119,71 @@ class SweepPageTest {
             assertEquals(byFreeze.get("block3"), heat.get("scores").get(0).get(0).asDouble(), 1e-12);
             assertEquals(byFreeze.get("head"), heat.get("scores").get(1).get(0).asDouble(), 1e-12);
 
-            // the page brought each candidate's training session into DL4J's train pages
+            // the page brought each candidate's training session into DL4J's train pages, named with the sweep;
+            // c001 recorded before and after its stop: one session
             JsonNode sessions = JSON.readTree(get(ui, "/train/sessions/info"));
-            assertTrue(sessions.has("c000") && sessions.has("c001"), sessions.toString());
+            assertEquals(List.of("sweep-c000", "sweep-c001"), sessionNames(sessions), sessions.toString());
+            assertEquals(List.of("sweep-c000", "sweep-c001"), candidates.findValuesAsText("session").stream()
+                    .sorted().toList(), "the page links to them");
+        }
+    }
+
+    /**
+     * Two sweeps in one UI: every sweep has a c000, and DL4J's train pages keep one session per id, so each
+     * candidate's session carries its sweep's name. A candidate recorded under another id (by an older Thaw, or
+     * copied from another sweep) is linked under the id its file holds.
+     */
+    @Test
+    void twoSweepsInOneUiKeepTheirCandidatesApart() throws Exception {
+        Path second = dir.resolve("second");
+        Sweep.run(new SweepSpec(List.of("block3", "head"), 1e-3, 1e-3, null, null, null, null, null, 1, "grid", 1, 0,
+                0, 1, 3, 1), SweepTest.base(1), second, quiet());
+        try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
+            SweepPage.clear();
+            SweepPage.show(sweep);
+            SweepPage.show(second);
+            JsonNode pages = JSON.readTree(get(ui, "/thaw/sweeps/data"));
+            assertEquals(List.of("sweep-c000", "sweep-c001"), pages.get(0).get("candidates").findValuesAsText(
+                    "session").stream().sorted().toList());
+            assertEquals(List.of("second-c000", "second-c001"), pages.get(1).get("candidates").findValuesAsText(
+                    "session").stream().sorted().toList());
+            JsonNode sessions = JSON.readTree(get(ui, "/train/sessions/info"));
+            assertEquals(List.of("second-c000", "second-c001", "sweep-c000", "sweep-c001"), sessionNames(sessions),
+                    sessions.toString());
+        } finally {
+            SweepPage.clear();
+        }
+
+        Path copy = dir.resolve("copy");
+        copyTree(second, copy);
+        try (UiServer ui = UiServer.start(UiServer.LOOPBACK, 0, quiet())) {
+            SweepPage.show(copy);
+            JsonNode page = JSON.readTree(get(ui, "/thaw/sweeps/data")).get(0);
+            assertEquals(List.of("second-c000", "second-c001"), page.get("candidates").findValuesAsText("session")
+                    .stream().sorted().toList(), "the ids the copied files hold, which the train pages list");
+            assertEquals(List.of("second-c000", "second-c001"),
+                    sessionNames(JSON.readTree(get(ui, "/train/sessions/info"))));
+        } finally {
+            SweepPage.clear();
+        }
+    }
+
+    private static List<String> sessionNames(JsonNode sessions) {
+        List<String> names = new java.util.ArrayList<>();
+        sessions.fieldNames().forEachRemaining(names::add);
+        return names.stream().sorted().toList();
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 
@@ -141,7 +203,7 @@ class SweepPageTest {
             assertTrue(page.contains("class=\"heat\""), "the heatmap is there");
             Chromium.screenshot(ui.url() + SweepPage.PATH, shots.resolve("sweep-page.png"));
 
-            get(ui, "/train/sessions/set/c000");
+            get(ui, "/train/sessions/set/sweep-c000");
             String overview = Chromium.dom(ui.url() + "/train/overview");
             assertTrue(overview.contains("flot-base"), "DL4J's score chart was drawn (a flot canvas)");
             Chromium.screenshot(ui.url() + "/train/overview", shots.resolve("train-overview.png"));

@@ -2,11 +2,13 @@ package dev.thaw.engine.ui;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
+import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
 
 /**
- * A run's DL4J training statistics: {@code stats.db} in the run folder, session id = the run's folder name.
+ * A run's DL4J training statistics: {@code stats.db} in the run folder, under one session ({@link #sessionOf}).
  *
  * <p>It is DL4J's SQLite store ({@link J7FileStatsStorage}), not its default MapDB {@code FileStatsStorage}: MapDB
  * locks its file, so a second process (a {@code thaw ui} following a run that still trains) cannot open it, while
@@ -24,9 +26,26 @@ public final class StatsFile {
         return runDir.resolve(NAME);
     }
 
-    /** The session id the run's statistics are recorded under. */
+    /**
+     * The session id a new recording of the run takes: the run folder's name, and for a sweep's candidate
+     * ({@code SWEEP/candidates/c000}) the sweep's name with it ({@code SWEEP-c000}). DL4J's train pages keep one
+     * session per id, and every sweep has a {@code c000}: two sweeps in one UI would show one of them. A run that
+     * recorded before keeps the id its file holds ({@link #recordedSession}).
+     */
     public static String sessionOf(Path runDir) {
-        return runDir.toAbsolutePath().normalize().getFileName().toString();
+        Path dir = runDir.toAbsolutePath().normalize();
+        Path parent = dir.getParent();
+        boolean candidate = parent != null && parent.getFileName() != null
+                && parent.getFileName().toString().equals("candidates") && parent.getParent() != null
+                && parent.getParent().getFileName() != null;
+        String name = dir.getFileName().toString();
+        return candidate ? parent.getParent().getFileName() + "-" + name : name;
+    }
+
+    /** The session {@code stats} already holds (the first, should there be more), else {@link #sessionOf}. */
+    static String recordedSession(StatsStorage stats, Path runDir) {
+        List<String> sessions = stats.listSessionIDs();
+        return sessions.isEmpty() ? sessionOf(runDir) : sessions.get(0);
     }
 
     /** Opens (creating) the run's stats file for the training process to write. */

@@ -26,7 +26,7 @@ public final class StatsRecorder implements TrainingListener, AutoCloseable {
     private StatsRecorder(BackgroundStatsWriter writer, Path runDir) {
         this.writer = writer;
         this.runDir = runDir;
-        this.session = StatsFile.sessionOf(runDir);
+        this.session = StatsFile.recordedSession(writer.storage(), runDir); // a resumed run goes on in its session
     }
 
     /**

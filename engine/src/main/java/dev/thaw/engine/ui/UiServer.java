@@ -185,6 +185,15 @@ public final class UiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The session the UI lists {@code runDir}'s stats under: the one its file holds when shown (a run recorded by an
+     * older Thaw, or resumed, keeps its own), else the one a new recording takes.
+     */
+    public String sessionOf(Path runDir) {
+        StatsStorage stats = shown.get(key(runDir));
+        return stats != null ? StatsFile.recordedSession(stats, runDir) : StatsFile.sessionOf(runDir);
+    }
+
     /** Whether {@code runDir}'s stats are in the UI. */
     public boolean shows(Path runDir) {
         return shown.containsKey(key(runDir));
