@@ -12,7 +12,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 /**
  * Turns a JMH JSON result file into a Markdown table: one row per benchmark and parameter set, with the score,
  * its 99.9 % error, for per-minibatch benchmarks with a {@code batch} parameter images/s, and the memory columns of
- * {@link PeakMemoryProfiler} (peak RSS of the case's fork, ND4J off-heap, Java heap).
+ * {@link PeakMemoryProfiler} (peak RSS of the case's fork, Java heap).
  *
  * <p>Run: {@code mvn -q compile exec:exec@bench -Dbench=JmhReport -Dbench.args="step.json step.md"}
  */
@@ -27,7 +27,7 @@ public final class JmhReport {
         }
         JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
         StringBuilder md = new StringBuilder("| benchmark | parameters | score | error (99.9 %) | unit | images/s "
-                + "| peak RSS | ND4J off-heap | Java heap |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| peak RSS | Java heap |\n|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : results) {
             String name = r.get("benchmark").asText().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1");
             StringBuilder params = new StringBuilder();
@@ -50,10 +50,9 @@ public final class JmhReport {
             if (!Double.isNaN(batch) && unit.equals("ms/op")) {
                 imagesPerSecond = String.format(Locale.ROOT, "%.1f", batch / (score / 1000));
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %s | %s | %s | %s |%n", name, params,
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %s | %s | %s |%n", name, params,
                     score, m.get("scoreError").asDouble(), unit, imagesPerSecond,
-                    memory(r, PeakMemoryProfiler.PEAK_RSS), memory(r, PeakMemoryProfiler.OFF_HEAP),
-                    memory(r, PeakMemoryProfiler.HEAP)));
+                    memory(r, PeakMemoryProfiler.PEAK_RSS), memory(r, PeakMemoryProfiler.HEAP)));
         }
         Files.writeString(Path.of(args[1]), md.toString());
         System.out.print(md);

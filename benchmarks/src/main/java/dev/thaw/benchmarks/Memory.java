@@ -3,9 +3,14 @@ package dev.thaw.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bytedeco.javacpp.Pointer;
 
-/** Memory figures for benchmark reports: the process's peak resident set and ND4J's off-heap bytes now. */
+/**
+ * Memory figures for benchmark reports: the process's peak resident set, fields of {@code /proc/self/status}, the
+ * Java heap in use. No figure for ND4J's arrays alone: ND4J 1.0.0-M2.1's CPU backend allocates them natively without
+ * JavaCPP's or its memory manager's count (measured: after a 400 MB array, {@code Pointer.totalBytes()} and
+ * {@code MemoryManager.allocatedMemory(0)} both read 0 while {@code Pointer.physicalBytes()} grew by 383 MB), so the
+ * resident set is the figure that holds them.
+ */
 final class Memory {
 
     private Memory() {
@@ -32,14 +37,6 @@ final class Memory {
             // not Linux: report unknown
         }
         return -1;
-    }
-
-    /**
-     * Off-heap bytes JavaCPP tracks now (where ND4J's arrays live), in MB. Not {@code Pointer.physicalBytes()}: that
-     * is the whole process's resident set.
-     */
-    static long offHeapMb() {
-        return Pointer.totalBytes() >> 20;
     }
 
     static long heapUsedMb() {

@@ -12,20 +12,19 @@ import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * JMH profiler that adds memory to every case: the fork's peak resident set (VmHWM: heap, ND4J's off-heap arrays,
- * native libraries and JMH itself) and the peak of ND4J's off-heap bytes and of the used Java heap, each the maximum
- * over iterations. JMH runs each parameter set in its own fork, so the peak belongs to that case alone. The
+ * native libraries and JMH itself) and the peak of the used Java heap, the maximum over iterations (ND4J's arrays
+ * have no figure of their own: {@link Memory}). JMH runs each parameter set in its own fork, so the peak belongs to that case alone. The
  * {@code jmh} execution in the benchmarks pom always adds it ({@code -prof dev.thaw.benchmarks.PeakMemoryProfiler});
- * {@link JmhReport} shows the three columns.
+ * {@link JmhReport} shows the two columns.
  */
 public final class PeakMemoryProfiler implements InternalProfiler {
 
     static final String PEAK_RSS = "peakRssMB";
-    static final String OFF_HEAP = "offHeapMB";
     static final String HEAP = "heapUsedMB";
 
     @Override
     public String getDescription() {
-        return "peak RSS of the fork, ND4J off-heap and Java heap in use (MB, max over iterations)";
+        return "peak RSS of the fork and Java heap in use (MB, max over iterations)";
     }
 
     @Override
@@ -37,7 +36,6 @@ public final class PeakMemoryProfiler implements InternalProfiler {
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
             IterationParams iterationParams, IterationResult result) {
         return List.of(new ScalarResult(PEAK_RSS, Memory.peakRssMb(), "MB", AggregationPolicy.MAX),
-                new ScalarResult(OFF_HEAP, Memory.offHeapMb(), "MB", AggregationPolicy.MAX),
                 new ScalarResult(HEAP, Memory.heapUsedMb(), "MB", AggregationPolicy.MAX));
     }
 }
