@@ -54,10 +54,9 @@ public final class FeatureCacheBenchmark {
         Path out = a.getPath("--out", "benchmarks/results/feature-cache.md");
         StringBuilder md = new StringBuilder();
         md.append("# Feature cache: head-training epoch cost, cached features vs frozen forward every epoch\n\n");
-        md.append(String.format("Machine: %d cores, %s %s, Java %s. Command: `mvn -q compile exec:exec@bench "
+        md.append(String.format("Machine: %s, %s. Command: `mvn -q compile exec:exec@bench "
                         + "-Dbench=FeatureCacheBenchmark -Dbench.args=\"--epochs %d --cases %s\"`.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), epochs, cases));
+                Machine.describe(), System.getProperty("os.name"), epochs, cases));
         md.append("| model | input | images | featurize once | epoch, cached (median) | epoch, uncached (median) "
                 + "| ratio | cached images/s | uncached images/s | peak RSS so far |\n|---|---|---|---|---|---|---|---|---|---|\n");
         System.out.print(md);

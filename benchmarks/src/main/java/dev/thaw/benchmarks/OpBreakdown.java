@@ -132,11 +132,10 @@ public final class OpBreakdown {
     private static String report(List<Case> dl4j, Map<String, JsonNode> torch, int batch, int threads,
                                  String command) {
         StringBuilder md = new StringBuilder("# Where a training step's time goes: DL4J ops vs PyTorch ops\n\n");
-        md.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s, DL4J %s (Thaw defaults: oneDNN helpers on), "
+        md.append(String.format(Locale.ROOT, "Machine: %s, DL4J %s (Thaw defaults: oneDNN helpers on), "
                         + "ND4J threads %d; PyTorch with torch.set_num_threads(%d). Full training step (every layer "
                         + "trains), batch %d, Adam, random inputs. Command: `%s`.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Provenance.environment().get("dl4j"), threads, threads, batch, command));
+                Machine.describe(), Provenance.environment().get("dl4j"), threads, threads, batch, command));
         for (Case c : dl4j) {
             JsonNode t = torch.get(c.model + ":" + c.size);
             md.append(String.format(Locale.ROOT, "## %s at %d px%n%nDL4J step %.1f ms (median, profiler off); "

@@ -162,12 +162,12 @@ public final class SoakBenchmark {
     private static String report(List<Sample> samples, int candidates, double sweepSeconds, int epochs,
                                  double runSeconds, String args) {
         StringBuilder sb = new StringBuilder("# Soak: does a long job leak?\n\n");
-        sb.append(String.format(Locale.ROOT, "One JVM (`-Xmx12g`, %d cores, Java %s): a %d-candidate head-only "
+        sb.append(String.format(Locale.ROOT, "One JVM (`-Xmx12g`; %s): a %d-candidate head-only "
                         + "smallcnn sweep (random learning rates, 2 epochs each, 2,000 training images of "
                         + "Fashion-MNIST classes 5-9 from a smallcnn pretrained on 0-4) in %.0f s, then a %d-epoch "
                         + "smallcnn run on the same data in %.0f s; sampled every second (%d samples). Command: "
                         + "`mvn -q compile exec:exec@bench -Dbench=SoakBenchmark -Dbench.args=\"%s\"`.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), candidates,
+                Machine.describe(), candidates,
                 sweepSeconds, epochs, runSeconds, samples.size(), args));
         sb.append("Each sample starts with a full collection (`System.gc()`), so the heap figure is what is live. "
                 + "Median of each figure over a job's second quarter and over its last quarter (the first quarter is "

@@ -193,10 +193,9 @@ public final class StepBenchmark {
             String command) {
         StringBuilder md = new StringBuilder("# Training step: DL4J (Thaw defaults) vs PyTorch, same machine, same run\n\n");
         String torchVersion = torch.isEmpty() ? "not run" : torch.values().iterator().next().get("framework").asText();
-        md.append(String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. DL4J %s, ND4J threads %d; %s with "
+        md.append(String.format(Locale.ROOT, "Machine: %s. DL4J %s, ND4J threads %d; %s with "
                         + "torch.set_num_threads(%d). Batch %d, Adam, random inputs; median step after warm-up. "
-                        + "Command: `%s`.%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
-                System.getProperty("java.version"), Provenance.environment().get("dl4j"), threads, torchVersion, threads, batch, command));
+                        + "Command: `%s`.%n%n", Machine.describe(), Provenance.environment().get("dl4j"), threads, torchVersion, threads, batch, command));
         md.append("| model | input | mode | DL4J s/step | DL4J img/s | DL4J peak RSS | PyTorch s/step | PyTorch img/s "
                 + "| PyTorch peak RSS | DL4J / PyTorch |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : dl4j) {

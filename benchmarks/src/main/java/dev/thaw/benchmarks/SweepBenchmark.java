@@ -58,12 +58,11 @@ public final class SweepBenchmark {
                 .split(new SplitPlan(42, 0.05, 0.05, 200, "0-4")).epochs(5).batch(32).build();
 
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "# Sweep benchmark: %s at %s%n%nMachine: %d cores, Java %s. Data: "
+        md.append(String.format(Locale.ROOT, "# Sweep benchmark: %s at %s%n%nMachine: %s. Data: "
                         + "Fashion-MNIST classes 0-4 (bundled sample), 200 training images per class (1,000), 50 "
                         + "validation and 50 test images per class. Command: `mvn -q compile exec:exec@bench "
                         + "-Dbench=SweepBenchmark -Dbench.args=\"%s\"`.%n%n", model, input,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                String.join(" ", args)));
+                Machine.describe(), String.join(" ", args)));
         if (sharingCase) {
             md.append(sharing(base, freeze, single, work));
         }

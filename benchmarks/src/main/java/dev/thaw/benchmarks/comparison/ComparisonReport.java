@@ -1,5 +1,6 @@
 package dev.thaw.benchmarks.comparison;
 
+import dev.thaw.benchmarks.Machine;
 import dev.thaw.engine.run.Provenance;
 import dev.thaw.tuning.Charts;
 import dev.thaw.tuning.HtmlPage;
@@ -98,9 +99,9 @@ final class ComparisonReport {
         }
         double runSeconds = runs.stream().filter(r -> !r.strategy().startsWith(ComparisonPlan.PEER))
                 .mapToDouble(ComparisonRun::seconds).sum();
-        md.append(String.format(Locale.ROOT, "Data: `%s`. Machine: %s cores, %s, Java %s, DL4J %s (%s). Run time: "
+        md.append(String.format(Locale.ROOT, "Data: `%s`. Machine: %s, DL4J %s (%s). Run time: "
                         + "%.1f min (pretraining %.0f s + %d transfer runs %.1f min; this invocation %.1f min). "
-                        + "Command: `%s`%n%n", plan.data(), env.get("cores"), env.get("arch"), env.get("java"),
+                        + "Command: `%s`%n%n", plan.data(), Machine.describe(),
                 env.get("dl4j"), env.get("nd4jBackend"), (pre.seconds() + runSeconds) / 60, pre.seconds(),
                 runs.size(), runSeconds / 60, seconds / 60, command));
         if (!note.isBlank()) {

@@ -1,6 +1,7 @@
 package dev.thaw.benchmarks.comparison;
 
 import dev.thaw.benchmarks.BenchmarkArgs;
+import dev.thaw.benchmarks.Machine;
 import dev.thaw.benchmarks.PythonPeer;
 import dev.thaw.engine.data.DataSource;
 import dev.thaw.engine.data.DataSplits;
@@ -259,8 +260,8 @@ public final class SweepVsPeer {
                             + "includes the measuring. Its plan:%n%n```%n%s```%n%n", p.costs().measureSeconds(),
                     p.render(autoBudget)));
         }
-        sb.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Command: `%s`.%s%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), command,
+        sb.append(String.format(Locale.ROOT, "Machine: %s. Command: `%s`.%s%n%n",
+                Machine.describe(), command,
                 note.isEmpty() ? "" : " " + note));
         sb.append("| side | wall time | candidate runs | best configuration | best val accuracy | its test accuracy "
                 + "|\n");

@@ -2,6 +2,8 @@ package dev.thaw.engine.run;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -22,7 +24,32 @@ public final class Provenance {
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         env.put("arch", System.getProperty("os.arch"));
         env.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        env.put("cpu", cpu());
         return env;
+    }
+
+    /**
+     * The CPU's model as Linux names it, with its family and model numbers (a virtual machine may call it just "AMD
+     * EPYC", which spans generations of different speed); "unknown" where {@code /proc/cpuinfo} is not readable.
+     */
+    public static String cpu() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.isBlank()) {
+                    break; // the first processor's block is enough
+                }
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        String name = fields.getOrDefault("model name", "unknown");
+        return fields.containsKey("cpu family") && fields.containsKey("model")
+                ? name + " (family " + fields.get("cpu family") + ", model " + fields.get("model") + ")" : name;
     }
 
     /** Thaw's, DL4J's, JavaCPP's and Java's versions, read without starting ND4J (fast: for --version). */

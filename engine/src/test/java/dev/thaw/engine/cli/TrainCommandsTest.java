@@ -82,6 +82,7 @@ class TrainCommandsTest {
         assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 3 epochs");
         String provenance = Files.readString(run.resolve("provenance.json"));
         assertTrue(provenance.contains("\"dl4j\" : \"1.0.0-M2.1\"") && provenance.contains("sha256:"), provenance);
+        assertTrue(provenance.contains("\"cpu\" : \"" + dev.thaw.engine.run.Provenance.cpu() + "\""), provenance);
         assertTrue(train.out().contains("test: 12 images"), train.out());
 
         CliRun eval = run("evaluate", run.toString(), "--split", "val");
