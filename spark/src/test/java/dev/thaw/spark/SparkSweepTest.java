@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.engine.cli.ThawCli;
+import dev.thaw.engine.train.StopSignal;
 import dev.thaw.tuning.CandidateRecord;
 import dev.thaw.tuning.ResultsLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -130,6 +138,51 @@ class SparkSweepTest {
         assertEquals(before, after.subList(0, before.size()), "finished candidates were not redone");
         assertTrue(out.contains("(" + before.size() + " already done before this start)"), out);
         assertTrue(after.stream().allMatch(CandidateRecord::ok), out);
+    }
+
+    /**
+     * {@code sweep --spark --ui}: DL4J's UI (Vert.x) on Spark's Netty answers. With Vert.x 3.9.0 every request
+     * failed inside Vert.x ("NullPointerException: cause", a Netty 4.1.61+ change) and hung; the module pins 3.9.16.
+     */
+    @Test
+    void aSweepOnSparkServesItsPageAndTrainingSessions() throws Exception {
+        Path d = dir.resolve("ui");
+        System.setProperty("thaw.cache.dir", dir.resolve("cache-ui").toString());
+        StringWriter out = new StringWriter();
+        int[] code = {-1};
+        List<String> args = new ArrayList<>(List.of("sweep", "--dir", d.toString(), "--spark", "local[2]", "--ui",
+                "--ui-keep", "--ui-port", "0", "--freeze", "block3,head", "--lr-count", "1"));
+        args.addAll(List.of(DATA));
+        Thread sweep = new Thread(() -> code[0] = ThawCli.run(args.toArray(String[]::new), new PrintWriter(out, true),
+                new PrintWriter(out, true)));
+        sweep.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            while (!out.toString().contains("training ended; the UI stays at") && sweep.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Matcher url = Pattern.compile("the UI stays at (http://127\\.0\\.0\\.1:\\d+)")
+                    .matcher(out.toString());
+            assertTrue(url.find(), out.toString());
+            // HTTP/1.1, as browsers speak to a plain http:// address (Java's client would upgrade to HTTP/2, a path
+            // that never met the failure)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (String page : List.of("/thaw/sweeps/data", "/train/sessions/info", "/thaw/sweeps")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + page))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), page + ": " + r.body());
+                if (page.equals("/train/sessions/info")) {
+                    assertTrue(r.body().contains("\"ui-c000\"") && r.body().contains("\"ui-c001\""),
+                            "each candidate's training, recorded on an executor: " + r.body());
+                }
+            }
+        } finally {
+            StopSignal.request("SIGINT");
+            sweep.join(60_000);
+            StopSignal.clear();
+        }
+        assertEquals(0, code[0], out.toString());
     }
 
     @Test
