@@ -35,11 +35,10 @@ public final class StatsFile {
     public static String sessionOf(Path runDir) {
         Path dir = runDir.toAbsolutePath().normalize();
         Path parent = dir.getParent();
-        boolean candidate = parent != null && parent.getFileName() != null
-                && parent.getFileName().toString().equals("candidates") && parent.getParent() != null
-                && parent.getParent().getFileName() != null;
-        String name = dir.getFileName().toString();
-        return candidate ? parent.getParent().getFileName() + "-" + name : name;
+        Path sweep = parent == null ? null : parent.getParent();
+        boolean candidate = sweep != null && sweep.getFileName() != null
+                && parent.getFileName().toString().equals("candidates");
+        return candidate ? sweep.getFileName() + "-" + dir.getFileName() : dir.getFileName().toString();
     }
 
     /** The session {@code stats} already holds (the first, should there be more), else {@link #sessionOf}. */
