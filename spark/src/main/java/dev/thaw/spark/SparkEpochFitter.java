@@ -76,6 +76,12 @@ final class SparkEpochFitter implements EpochFitter {
         steps.stepped(parallel.calculateScore(data, true), images);
     }
 
+    /** The workers step on copies of the graph: DL4J listeners on it see no step (no training statistics). */
+    @Override
+    public boolean stepsRunHere() {
+        return false;
+    }
+
     /** Copies of the parameters of every frozen layer of {@code graph}. */
     private static Map<String, INDArray> frozenParameters(ComputationGraph graph) {
         Map<String, INDArray> frozen = new LinkedHashMap<>();

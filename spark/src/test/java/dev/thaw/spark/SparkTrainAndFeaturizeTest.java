@@ -96,11 +96,18 @@ class SparkTrainAndFeaturizeTest {
         double last = loss(metrics.get(4));
         assertTrue(last < first, "loss " + first + " -> " + last + "\n" + out);
         assertTrue(Files.isRegularFile(dir.resolve("runs/spark/evaluation.json")), out);
+        // the workers' steps are not seen here: no empty stats file that the UI would show as a run without data
+        assertTrue(out.contains("training statistics: not recorded (the steps run on the cluster's executors"), out);
+        assertTrue(!Files.exists(dir.resolve("runs/spark/stats.db")), "no stats.db");
 
         // the peer: the same run trained here, one minibatch after the other
-        List<String> local = new ArrayList<>(train.subList(0, train.size() - 2));
+        List<String> local = new ArrayList<>(train);
+        int sparkOption = local.indexOf("--spark");
+        local.subList(sparkOption, sparkOption + 2).clear(); // was train minus its last two: --seed 3, not --spark
         local.set(local.indexOf("spark"), "local");
-        thaw("cache-train", local.toArray(String[]::new));
+        String localOut = thaw("cache-train", local.toArray(String[]::new));
+        assertTrue(!localOut.contains("spark: "), "trained here, not on Spark: " + localOut);
+        assertTrue(Files.isRegularFile(dir.resolve("runs/local/stats.db")), "recorded here: " + localOut);
         double sparkAccuracy = accuracy(dir.resolve("runs/spark"));
         double localAccuracy = accuracy(dir.resolve("runs/local"));
         assertTrue(Math.abs(sparkAccuracy - localAccuracy) <= 0.1, "test accuracy on Spark " + sparkAccuracy
@@ -121,8 +128,11 @@ class SparkTrainAndFeaturizeTest {
         config.put("epochs", 2); // what FineTune.extend does to a promoted sweep candidate
         json.writeValue(run.resolve("config.json").toFile(), config);
 
-        String out = thaw("cache-resume", "train", "--resume", run.toString(), "--spark", "local[2]");
+        String out = thaw("cache-resume", "train", "--resume", run.toString(), "--spark", "local[2]", "--ui",
+                "--ui-port", "0");
         assertTrue(out.contains("resuming " + run + " after epoch 1 of 2"), out);
+        assertTrue(out.contains("warning: --ui is ignored with --spark: the steps run on Spark's executors"), out);
+        assertTrue(!out.contains("training UI: "), "no server for an empty page: " + out);
         assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), out);
         ComputationGraph second = ComputationGraph.load(run.resolve("model.zip").toFile(), false);
         assertEquals(first.getLayer("block1_conv").params(), second.getLayer("block1_conv").params(), "frozen");

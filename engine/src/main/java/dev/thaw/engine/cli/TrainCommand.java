@@ -2,13 +2,14 @@ package dev.thaw.engine.cli;
 
 import dev.thaw.engine.run.Cluster;
 import dev.thaw.engine.run.FineTune;
-import dev.thaw.engine.train.EpochFitter;
-import java.util.List;
 import dev.thaw.engine.run.RunResult;
+import dev.thaw.engine.train.EpochFitter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,8 +61,17 @@ final class TrainCommand implements Callable<Integer> {
         try (Cluster cluster = spark == null ? null : Cluster.connect(spark, resume != null ? null : data.data,
                 out)) {
             EpochFitter fitter = cluster == null ? EpochFitter.ONE_BY_ONE : cluster.fitter();
-            r = ui.around(out, () -> resume != null ? FineTune.resume(resume, out, fitter)
-                    : FineTune.run(train.config(data, "random", null), train.runs, out, List.of(), fitter));
+            Supplier<RunResult> training = () -> resume != null ? FineTune.resume(resume, out, fitter)
+                    : FineTune.run(train.config(data, "random", null), train.runs, out, List.of(), fitter);
+            if (ui.enabled() && !fitter.stepsRunHere()) {
+                // an empty page helps no one: say so and train
+                out.println("warning: --ui is ignored with --spark: the steps run on Spark's executors, whose "
+                        + "training statistics DL4J does not gather here; follow the epochs in the output or "
+                        + "metrics.csv");
+                r = training.get();
+            } else {
+                r = ui.around(out, training);
+            }
         }
         json.print(spec, () -> summary(r));
         return 0;

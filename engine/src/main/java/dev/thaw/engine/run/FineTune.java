@@ -227,7 +227,12 @@ public final class FineTune {
         all.addAll(listeners);
         long trainStart = System.nanoTime();
         Trainer.Result result;
-        try (StatsRecorder stats = config.noStats() ? null : StatsRecorder.openOrWarn(dir.path(), out)) {
+        if (!config.noStats() && !fitter.stepsRunHere()) {
+            out.println("training statistics: not recorded (the steps run on the cluster's executors, whose DL4J "
+                    + "listeners are not gathered); metrics.csv has every epoch");
+        }
+        boolean recordStats = !config.noStats() && fitter.stepsRunHere();
+        try (StatsRecorder stats = recordStats ? StatsRecorder.openOrWarn(dir.path(), out) : null) {
             if (stats != null) {
                 all.add(stats);
             }

@@ -19,6 +19,14 @@ public interface EpochFitter {
     /** Updates {@code graph}'s parameters in place from {@code batches}, reporting to {@code steps}. */
     void fit(ComputationGraph graph, Iterator<DataSet> batches, Steps steps);
 
+    /**
+     * Whether the steps run on {@code graph} in this process, where its DL4J listeners (the run's training
+     * statistics, what {@code --ui} shows) see them; a cluster's run on copies elsewhere.
+     */
+    default boolean stepsRunHere() {
+        return true;
+    }
+
     /** Plain DL4J: one {@code fit} per minibatch, in order. */
     EpochFitter ONE_BY_ONE = (graph, batches, steps) -> {
         while (batches.hasNext()) {
