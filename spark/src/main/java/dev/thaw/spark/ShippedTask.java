@@ -16,9 +16,13 @@ import java.nio.file.Path;
 record ShippedTask(CandidateTask task, String cacheDir) {
 
     static ShippedTask of(CandidateTask task, String cacheDir) {
-        TrainConfig c = task.config();
-        TrainConfig absolute = c.toBuilder().data(absolute(c.data())).weights(weights(c.weights())).build();
-        return new ShippedTask(new CandidateTask(task.index(), task.rung(), absolute, task.runDir()), cacheDir);
+        return new ShippedTask(new CandidateTask(task.index(), task.rung(), absolute(task.config()), task.runDir()),
+                cacheDir);
+    }
+
+    /** {@code c} with its data and weights paths absolute, as an executor must read them. */
+    static TrainConfig absolute(TrainConfig c) {
+        return c.toBuilder().data(absolute(c.data())).weights(weights(c.weights())).build();
     }
 
     /** A path that exists here, made absolute; anything else (a built-in dataset's name) as it is. */

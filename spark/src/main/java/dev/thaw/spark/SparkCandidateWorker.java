@@ -1,5 +1,7 @@
 package dev.thaw.spark;
 
+import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.LrRangeTest;
 import dev.thaw.engine.train.StopSignal;
 import dev.thaw.engine.train.TrainingStoppedException;
 import dev.thaw.tuning.CandidateRecord;
@@ -11,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 
 /**
  * Candidates trained as Spark tasks, one task (one job) per candidate, as many at once as the cluster has slots.
@@ -41,30 +44,59 @@ final class SparkCandidateWorker implements CandidateWorker {
 
     @Override
     public CandidateRecord train(CandidateTask task) {
-        JavaSparkContext sc = spark.context();
-        String group = task.name() + "-rung" + task.rung();
-        // a job group per candidate (a thread-local setting: each slot runs in its own driver thread), so that a
-        // stop cancels exactly its job, interrupting the task on the executor
-        sc.setJobGroup(group, "thaw candidate " + task.name() + " rung " + task.rung(), true);
         long start = System.nanoTime();
-        JavaFutureAction<List<String>> job = sc.parallelize(List.of(Wire.write(ShippedTask.of(task, cacheDir))), 1)
-                .map(new TrainOnExecutor()).collectAsync();
+        try {
+            String record = run(task.name() + "-rung" + task.rung(), "thaw candidate " + task.name() + " rung "
+                    + task.rung(), Wire.write(ShippedTask.of(task, cacheDir)), new TrainOnExecutor());
+            return Wire.read(record, CandidateRecord.class, "record from an executor");
+        } catch (ExecutionException e) {
+            return CandidateRecord.failed(task, "Spark: " + firstLine(e.getCause()), seconds(start));
+        }
+    }
+
+    /** One range test as one Spark task; a test that fails on every retry fails the sweep, as it does locally. */
+    @Override
+    public LrRangeTest.Curve rangeTest(TrainConfig config, double start, double end, int steps) {
+        try {
+            String curve = run("range-test-" + config.strategy(), "thaw range test " + config.strategy(),
+                    Wire.write(ShippedRangeTest.of(config, start, end, steps, cacheDir)), new RangeTestOnExecutor());
+            return Wire.read(curve, LrRangeTest.Curve.class, "range test from an executor");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the range test of " + config.strategy() + " failed on Spark: "
+                    + firstLine(e.getCause()), e);
+        }
+    }
+
+    @Override
+    public String rangeTestsWhere() {
+        return "one at a time as Spark tasks on " + spark.master();
+    }
+
+    /**
+     * Runs {@code work} on {@code shipped} as a one-task job and returns its answer, cancelling the job on a stop
+     * request. The job group (a thread-local setting: each slot runs in its own driver thread) makes a stop cancel
+     * exactly this job, interrupting the task on the executor.
+     *
+     * @throws ExecutionException the task failed on every retry
+     */
+    private String run(String group, String description, String shipped, Function<String, String> work)
+            throws ExecutionException {
+        JavaSparkContext sc = spark.context();
+        sc.setJobGroup(group, description, true);
+        JavaFutureAction<List<String>> job = sc.parallelize(List.of(shipped), 1).map(work).collectAsync();
         while (true) {
             try {
-                return Wire.read(job.get(1, TimeUnit.SECONDS).get(0), CandidateRecord.class,
-                        "record from an executor");
+                return job.get(1, TimeUnit.SECONDS).get(0);
             } catch (TimeoutException e) {
                 var signal = StopSignal.requested();
                 if (signal.isPresent()) {
                     sc.cancelJobGroup(group);
                     throw new TrainingStoppedException(signal.get(), 0, "sweep stopped by " + signal.get());
                 }
-            } catch (ExecutionException e) {
-                return CandidateRecord.failed(task, "Spark: " + firstLine(e.getCause()), seconds(start));
             } catch (InterruptedException e) {
                 sc.cancelJobGroup(group);
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while " + task.name() + " trained on Spark", e);
+                throw new IllegalStateException("interrupted while " + description + " ran on Spark", e);
             }
         }
     }

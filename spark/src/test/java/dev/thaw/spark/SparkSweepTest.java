@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.thaw.engine.cli.ThawCli;
 import dev.thaw.engine.train.StopSignal;
 import dev.thaw.tuning.CandidateRecord;
+import dev.thaw.tuning.RateFinder;
 import dev.thaw.tuning.ResultsLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -138,6 +141,37 @@ class SparkSweepTest {
         assertEquals(before, after.subList(0, before.size()), "finished candidates were not redone");
         assertTrue(out.contains("(" + before.size() + " already done before this start)"), out);
         assertTrue(after.stream().allMatch(CandidateRecord::ok), out);
+    }
+
+    /** {@code --search find --spark}: each range test is a Spark task, and finds what the same test finds here. */
+    @Test
+    void rangeTestsRunAsSparkTasksAndFindTheLocalRates() {
+        String[] space = {"--search", "find", "--freeze", "block3,head", "--lr-min", "1e-4", "--lr-max", "1e-1"};
+        Path local = dir.resolve("find-local");
+        Path spark = dir.resolve("find-spark");
+        String localOut = sweep("cache-find-local", Stream.concat(Stream.of("--dir", local.toString()),
+                Stream.of(space)).toArray(String[]::new));
+        String sparkOut = sweep("cache-find-spark", Stream.concat(Stream.of("--dir", spark.toString(), "--spark",
+                "local[2]"), Stream.of(space)).toArray(String[]::new));
+        assertTrue(sparkOut.contains("learning-rate range tests: 2, each 50 minibatches")
+                && sparkOut.contains("one at a time as Spark tasks on local[2]"), sparkOut);
+        assertTrue(!localOut.contains("Spark tasks"), localOut);
+
+        Map<String, RateFinder.Test> here = byStrategy(RateFinder.read(local).values());
+        Map<String, RateFinder.Test> there = byStrategy(RateFinder.read(spark).values());
+        assertEquals(Set.of("freeze:block3", "head"), here.keySet(), localOut);
+        assertEquals(here.keySet(), there.keySet(), sparkOut);
+        for (String strategy : here.keySet()) {
+            assertEquals(here.get(strategy).curve().losses(), there.get(strategy).curve().losses(), strategy);
+            assertEquals(here.get(strategy).rate(), there.get(strategy).rate(), 0, strategy);
+        }
+        // each candidate trained at its test's rate, as here
+        assertEquals(records(local).stream().map(CandidateRecord::lr).toList(),
+                records(spark).stream().map(CandidateRecord::lr).toList(), sparkOut);
+    }
+
+    private static Map<String, RateFinder.Test> byStrategy(Collection<RateFinder.Test> tests) {
+        return tests.stream().collect(Collectors.toMap(t -> t.config().strategy(), t -> t));
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.thaw.tuning;
 
+import dev.thaw.engine.run.FineTune;
+import dev.thaw.engine.run.TrainConfig;
+import dev.thaw.engine.train.LrRangeTest;
+
 /**
  * Where a sweep's candidates train: in this process, one at a time ({@link #inThisProcess()}), or elsewhere, several
  * at a time (Thaw's Spark jar plugs in a worker whose candidates run as Spark tasks). The sweep itself (Arbiter's
@@ -19,6 +23,19 @@ public interface CandidateWorker extends AutoCloseable {
      * {@link dev.thaw.engine.train.TrainingStoppedException}.
      */
     CandidateRecord train(CandidateTask task);
+
+    /**
+     * The learning-rate range test of a configuration ({@code sweep --search find}): where candidates train, so
+     * that a cluster's executors, not the driver, run the tests' steps too. Here by default.
+     */
+    default LrRangeTest.Curve rangeTest(TrainConfig config, double start, double end, int steps) {
+        return FineTune.rangeTest(config, start, end, steps);
+    }
+
+    /** Where {@link #rangeTest} runs them (one after the other), for the sweep's output; empty: in this process. */
+    default String rangeTestsWhere() {
+        return "";
+    }
 
     @Override
     default void close() {

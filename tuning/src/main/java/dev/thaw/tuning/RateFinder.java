@@ -1,6 +1,5 @@
 package dev.thaw.tuning;
 
-import dev.thaw.engine.run.FineTune;
 import dev.thaw.engine.run.TrainConfig;
 import dev.thaw.engine.train.LrRangeTest;
 import dev.thaw.engine.train.StopSignal;
@@ -70,26 +69,35 @@ public final class RateFinder {
         return List.of(UNDECIDED);
     }
 
-    /** Runs (or reads back) the test of every configuration of the sweep in {@code dir}: its rate, by configuration. */
-    static Map<TrainConfig, Double> findAll(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out) {
+    /**
+     * Runs (or reads back) the test of every configuration of the sweep in {@code dir}, each where {@code worker}
+     * trains candidates: its rate, by configuration.
+     */
+    static Map<TrainConfig, Double> findAll(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out,
+                                            CandidateWorker worker) {
         Map<TrainConfig, Test> done = read(dir);
         List<TrainConfig> configs = untested(spec, base);
         double start = spec.lrMin() / WIDEN;
         double end = spec.lrMax() * WIDEN;
+        String where = worker.rangeTestsWhere();
         out.printf(Locale.ROOT, "learning-rate range tests: %d, each %d minibatches at rates from %.0e to %.0e (the "
-                + "suggestion held to %.0e..%.0e)%n", configs.size(), STEPS, start, end, spec.lrMin(), spec.lrMax());
+                + "suggestion held to %.0e..%.0e)%s%n", configs.size(), STEPS, start, end, spec.lrMin(), spec.lrMax(),
+                where.isEmpty() ? "" : ", " + where);
         Map<TrainConfig, Double> rates = new LinkedHashMap<>();
         for (int i = 0; i < configs.size(); i++) {
             int kept = i;
             StopSignal.requested().ifPresent(signal -> {
-                throw new TrainingStoppedException(signal, 0, "sweep " + dir + " stopped by " + signal + " during "
-                        + "its range tests (" + kept + " of " + configs.size() + " kept): re-run the same command to "
-                        + "resume it");
+                throw stopped(dir, signal, kept, configs.size());
             });
             TrainConfig c = configs.get(i);
             Test test = done.get(c);
             if (test == null) {
-                LrRangeTest.Curve curve = FineTune.rangeTest(c, start, end, STEPS);
+                LrRangeTest.Curve curve;
+                try {
+                    curve = worker.rangeTest(c, start, end, STEPS);
+                } catch (TrainingStoppedException e) { // a worker elsewhere stops within a test
+                    throw stopped(dir, e.signal(), kept, configs.size());
+                }
                 test = new Test(c, curve, Math.max(spec.lrMin(), Math.min(spec.lrMax(), curve.suggestion())));
                 write(dir, i, test);
             }
@@ -98,6 +106,11 @@ public final class RateFinder {
             out.flush();
         }
         return rates;
+    }
+
+    private static TrainingStoppedException stopped(Path dir, String signal, int kept, int tests) {
+        return new TrainingStoppedException(signal, 0, "sweep " + dir + " stopped by " + signal + " during its range "
+                + "tests (" + kept + " of " + tests + " kept): re-run the same command to resume it");
     }
 
     /** One line: what was tested, where the loss was lowest, what it suggests and what the candidate gets. */

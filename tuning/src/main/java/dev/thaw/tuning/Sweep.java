@@ -96,7 +96,7 @@ public final class Sweep {
         ResultsLog<CandidateRecord> log = new ResultsLog<>(dir.resolve("results.jsonl"), CandidateRecord.class);
         CandidateRunner runner = new CandidateRunner(dir, log, out, worker);
         boolean find = spec.search().equals("find");
-        Map<TrainConfig, Double> found = find ? RateFinder.findAll(spec, base, dir, out) : null;
+        Map<TrainConfig, Double> found = find ? RateFinder.findAll(spec, base, dir, out, worker) : null;
         List<Double> gridLr = spec.search().equals("grid") ? spec.gridLearningRates()
                 : find ? RateFinder.undecided() : null;
         TrainConfigSpace space = new TrainConfigSpace(base, spec, gridLr, found);
