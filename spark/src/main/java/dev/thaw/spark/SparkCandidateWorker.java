@@ -54,7 +54,10 @@ final class SparkCandidateWorker implements CandidateWorker {
         }
     }
 
-    /** One range test as one Spark task; a test that fails on every retry fails the sweep, as it does locally. */
+    /**
+     * One range test as one Spark task (the sweep runs them {@link #slots()} at a time); a test that fails on every
+     * retry fails the sweep, as it does locally.
+     */
     @Override
     public LrRangeTest.Curve rangeTest(TrainConfig config, double start, double end, int steps) {
         try {
@@ -69,7 +72,7 @@ final class SparkCandidateWorker implements CandidateWorker {
 
     @Override
     public String rangeTestsWhere() {
-        return "one at a time as Spark tasks on " + spark.master();
+        return "each a Spark task on " + spark.master() + ", " + slots() + " at a time";
     }
 
     /**

@@ -154,7 +154,7 @@ class SparkSweepTest {
         String sparkOut = sweep("cache-find-spark", Stream.concat(Stream.of("--dir", spark.toString(), "--spark",
                 "local[2]"), Stream.of(space)).toArray(String[]::new));
         assertTrue(sparkOut.contains("learning-rate range tests: 2, each 50 minibatches")
-                && sparkOut.contains("one at a time as Spark tasks on local[2]"), sparkOut);
+                && sparkOut.contains("each a Spark task on local[2], 2 at a time"), sparkOut);
         assertTrue(!localOut.contains("Spark tasks"), localOut);
 
         Map<String, RateFinder.Test> here = byStrategy(RateFinder.read(local).values());

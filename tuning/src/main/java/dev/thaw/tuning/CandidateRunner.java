@@ -5,14 +5,8 @@ import dev.thaw.engine.train.StopSignal;
 import dev.thaw.engine.train.TrainingStoppedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -94,57 +88,9 @@ final class CandidateRunner {
         return record;
     }
 
-    /**
-     * Runs {@code job} on each item in order, {@link #slots()} at a time, and returns the records in item order. A
-     * job that returns empty did not start (a spent budget): no later item starts after it. A stop request (or
-     * any exception) in one job is rethrown once the jobs already started have ended.
-     */
+    /** {@link Slots#inOrder} with this worker's slots: the records in item order. */
     <T> List<CandidateRecord> inOrder(List<T> items, Function<T, Optional<CandidateRecord>> job) {
-        List<CandidateRecord> records = new ArrayList<>();
-        if (slots() == 1) {
-            for (T item : items) {
-                Optional<CandidateRecord> r = job.apply(item);
-                if (r.isEmpty()) {
-                    break;
-                }
-                records.add(r.get());
-            }
-            return records;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(slots());
-        AtomicBoolean ended = new AtomicBoolean();
-        try {
-            List<Future<Optional<CandidateRecord>>> started = new ArrayList<>();
-            for (T item : items) {
-                started.add(pool.submit(() -> {
-                    Optional<CandidateRecord> r = ended.get() ? Optional.empty() : job.apply(item);
-                    if (r.isEmpty()) {
-                        ended.set(true);
-                    }
-                    return r;
-                }));
-            }
-            RuntimeException failure = null;
-            for (Future<Optional<CandidateRecord>> f : started) {
-                try {
-                    f.get().ifPresent(records::add);
-                } catch (ExecutionException e) {
-                    ended.set(true);
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while candidates trained", e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return records;
-        } finally {
-            pool.shutdownNow();
-        }
+        return Slots.inOrder(slots(), items, job);
     }
 
     /** The freeze point a strategy spec freezes at (for tables and charts). */

@@ -32,7 +32,7 @@ public interface CandidateWorker extends AutoCloseable {
         return FineTune.rangeTest(config, start, end, steps);
     }
 
-    /** Where {@link #rangeTest} runs them (one after the other), for the sweep's output; empty: in this process. */
+    /** Where {@link #rangeTest} runs them ({@link #slots()} at a time), for the sweep's output; empty: here. */
     default String rangeTestsWhere() {
         return "";
     }

@@ -16,7 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.jfree.chart.JFreeChart;
@@ -71,7 +74,8 @@ public final class RateFinder {
 
     /**
      * Runs (or reads back) the test of every configuration of the sweep in {@code dir}, each where {@code worker}
-     * trains candidates: its rate, by configuration.
+     * trains candidates, as many at once as it has slots: its rate, by configuration. Each line is printed as its
+     * test ends (in that order with several slots).
      */
     static Map<TrainConfig, Double> findAll(SweepSpec spec, TrainConfig base, Path dir, PrintWriter out,
                                             CandidateWorker worker) {
@@ -83,11 +87,10 @@ public final class RateFinder {
         out.printf(Locale.ROOT, "learning-rate range tests: %d, each %d minibatches at rates from %.0e to %.0e (the "
                 + "suggestion held to %.0e..%.0e)%s%n", configs.size(), STEPS, start, end, spec.lrMin(), spec.lrMax(),
                 where.isEmpty() ? "" : ", " + where);
-        Map<TrainConfig, Double> rates = new LinkedHashMap<>();
-        for (int i = 0; i < configs.size(); i++) {
-            int kept = i;
+        AtomicInteger kept = new AtomicInteger(); // tests on disk, for the stop message
+        List<Test> tests = Slots.inOrder(worker.slots(), IntStream.range(0, configs.size()).boxed().toList(), i -> {
             StopSignal.requested().ifPresent(signal -> {
-                throw stopped(dir, signal, kept, configs.size());
+                throw stopped(dir, signal, kept.get(), configs.size());
             });
             TrainConfig c = configs.get(i);
             Test test = done.get(c);
@@ -96,15 +99,18 @@ public final class RateFinder {
                 try {
                     curve = worker.rangeTest(c, start, end, STEPS);
                 } catch (TrainingStoppedException e) { // a worker elsewhere stops within a test
-                    throw stopped(dir, e.signal(), kept, configs.size());
+                    throw stopped(dir, e.signal(), kept.get(), configs.size());
                 }
                 test = new Test(c, curve, Math.max(spec.lrMin(), Math.min(spec.lrMax(), curve.suggestion())));
                 write(dir, i, test);
             }
-            rates.put(c, test.rate());
+            kept.incrementAndGet();
             out.println("  " + describe(test) + (done.containsKey(c) ? " (from an earlier start)" : ""));
             out.flush();
-        }
+            return Optional.of(test);
+        });
+        Map<TrainConfig, Double> rates = new LinkedHashMap<>();
+        tests.forEach(t -> rates.put(t.config(), t.rate()));
         return rates;
     }
 
