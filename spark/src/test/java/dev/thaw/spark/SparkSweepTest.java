@@ -63,6 +63,15 @@ class SparkSweepTest {
         return out.toString();
     }
 
+    /** The sweep of {@code space} in {@code DIR/NAME} with its own cache, in {@code local[2]} or here. */
+    private static String sweepIn(String name, boolean onSpark, String... space) {
+        Stream<String> where = Stream.of("--dir", dir.resolve(name).toString());
+        if (onSpark) {
+            where = Stream.concat(where, Stream.of("--spark", "local[2]"));
+        }
+        return sweep("cache-" + name, Stream.concat(where, Stream.of(space)).toArray(String[]::new));
+    }
+
     private static List<CandidateRecord> records(Path sweep) {
         return new ResultsLog<>(sweep.resolve("results.jsonl"), CandidateRecord.class).all().stream()
                 .sorted(Comparator.comparingInt(CandidateRecord::index)).toList();
@@ -73,10 +82,8 @@ class SparkSweepTest {
         String[] space = {"--freeze", "block3", "--lr-min", "1e-3", "--lr-max", "1e-2", "--lr-count", "3"};
         Path local = dir.resolve("local");
         Path spark = dir.resolve("spark");
-        String localOut = sweep("cache-local", Stream.concat(Stream.of("--dir", local.toString()),
-                Stream.of(space)).toArray(String[]::new));
-        String sparkOut = sweep("cache-spark", Stream.concat(Stream.of("--dir", spark.toString(), "--spark",
-                "local[2]"), Stream.of(space)).toArray(String[]::new));
+        String localOut = sweepIn("local", false, space);
+        String sparkOut = sweepIn("spark", true, space);
         assertTrue(sparkOut.contains("trained as Spark tasks on local[2], 2 at a time"), sparkOut);
 
         List<CandidateRecord> expected = records(local);
@@ -149,10 +156,8 @@ class SparkSweepTest {
         String[] space = {"--search", "find", "--freeze", "block3,head", "--lr-min", "1e-4", "--lr-max", "1e-1"};
         Path local = dir.resolve("find-local");
         Path spark = dir.resolve("find-spark");
-        String localOut = sweep("cache-find-local", Stream.concat(Stream.of("--dir", local.toString()),
-                Stream.of(space)).toArray(String[]::new));
-        String sparkOut = sweep("cache-find-spark", Stream.concat(Stream.of("--dir", spark.toString(), "--spark",
-                "local[2]"), Stream.of(space)).toArray(String[]::new));
+        String localOut = sweepIn("find-local", false, space);
+        String sparkOut = sweepIn("find-spark", true, space);
         assertTrue(sparkOut.contains("learning-rate range tests: 2, each 50 minibatches")
                 && sparkOut.contains("each a Spark task on local[2], 2 at a time"), sparkOut);
         assertTrue(!localOut.contains("Spark tasks"), localOut);
