@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +60,7 @@ public final class UiCommand implements Callable<Integer>, ThawSubcommand {
             if (!runs.isEmpty()) {
                 out.println("training UI: " + server.url() + "/train (" + runs.size() + " run(s): "
                         + String.join(", ", runs.stream().map(server::sessionOf).toList()) + ")");
+                warnOfSharedSessions(runs, server, out);
             }
             if (!sweeps.isEmpty()) {
                 out.println("sweep page: " + server.url() + SweepPage.PATH + " (" + sweeps.size() + " sweep(s); "
@@ -68,6 +72,22 @@ public final class UiCommand implements Callable<Integer>, ThawSubcommand {
             server.serveUntilStopped(() -> sweeps.forEach(SweepPage::followCandidates));
         }
         return 0;
+    }
+
+    /**
+     * Runs recorded under the same session name (folders of the same name in different places): DL4J's train pages
+     * keep one session per name and would show one of them without a word.
+     */
+    private static void warnOfSharedSessions(List<Path> runs, UiServer server, PrintWriter out) {
+        Map<String, List<Path>> bySession = new TreeMap<>();
+        runs.forEach(run -> bySession.computeIfAbsent(server.sessionOf(run), s -> new ArrayList<>()).add(run));
+        bySession.forEach((session, same) -> {
+            if (same.size() > 1) {
+                out.println("warning: " + same.stream().map(Path::toString).collect(Collectors.joining(" and "))
+                        + " recorded the same session name '" + session + "': DL4J's train pages show only one of "
+                        + "them; show them one at a time");
+            }
+        });
     }
 
     /** A sweep folder, a run folder, or a folder of runs (each run with stats in it); anything else is an error. */

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +170,7 @@ class SweepPageTest {
     }
 
     private static List<String> sessionNames(JsonNode sessions) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         sessions.fieldNames().forEachRemaining(names::add);
         return names.stream().sorted().toList();
     }
@@ -214,32 +215,15 @@ class SweepPageTest {
     /** {@code thaw ui SWEEP} serves the page until Ctrl-C; a folder it cannot show is one line and exit 1. */
     @Test
     void theUiCommandServesASweepUntilStoppedAndRefusesWhatItCannotShow() throws Exception {
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int[] code = {-1};
-        SweepPage.clear();
-        Thread command = new Thread(() -> code[0] = ThawCli.run(new String[] {"ui", sweep.toString(), "--ui-port",
-                "0"}, new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
-        try {
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!out.toString().contains("serving until Ctrl-C") && command.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            Matcher url = Pattern.compile("sweep page: (http://127\\.0\\.0\\.1:\\d+)/thaw/sweeps")
-                    .matcher(out.toString());
-            assertTrue(url.find(), out + " / " + err);
+        int code = ui(new StringWriter(), err, served -> {
+            Matcher url = Pattern.compile("sweep page: (http://127\\.0\\.0\\.1:\\d+)/thaw/sweeps").matcher(served);
+            assertTrue(url.find(), served + " / " + err);
             HttpResponse<String> data = HTTP.send(HttpRequest.newBuilder(URI.create(url.group(1)
                     + "/thaw/sweeps/data")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(2, JSON.readTree(data.body()).get(0).get("candidates").size(), data.body());
-        } finally {
-            StopSignal.request("SIGINT");
-            command.join(30_000);
-            StopSignal.clear();
-            SweepPage.clear();
-        }
-        assertEquals(0, code[0], err.toString());
+        }, sweep.toString());
+        assertEquals(0, code, err.toString());
         assertTrue(UiServer.running().isEmpty(), "stopped with the command");
 
         StringWriter missingErr = new StringWriter();
@@ -247,6 +231,53 @@ class SweepPageTest {
                 new PrintWriter(new StringWriter()), new PrintWriter(missingErr, true)));
         assertTrue(missingErr.toString().contains("does not exist"), missingErr.toString());
         assertEquals(1, missingErr.toString().strip().lines().count(), missingErr.toString());
+    }
+
+    /** Two run folders of the same name record the same session: {@code thaw ui} says one of them will not show. */
+    @Test
+    void runsSharingASessionNameAreWarnedAbout() throws Exception {
+        Path a = dir.resolve("same/a/c000");
+        Path b = dir.resolve("same/b/c000");
+        copyTree(sweep.resolve("candidates/c000"), a);
+        copyTree(sweep.resolve("candidates/c000"), b);
+        StringWriter out = new StringWriter();
+        int code = ui(out, new StringWriter(), served -> assertTrue(served.contains("warning: " + a + " and " + b
+                + " recorded the same session name 'sweep-c000': DL4J's train pages show only one of them"), served),
+                a.toString(), b.toString());
+        assertEquals(0, code, out.toString());
+        assertEquals(0, ui(new StringWriter(), new StringWriter(), served -> assertTrue(!served.contains("warning"),
+                served), a.toString(), sweep.resolve("candidates/c001").toString()), "different sessions: no warning");
+    }
+
+    /** Runs {@code thaw ui DIRS} on a free port until it serves, hands {@code check} its output, then stops it. */
+    private static int ui(StringWriter out, StringWriter err, Served check, String... dirs) throws Exception {
+        int[] code = {-1};
+        List<String> args = new ArrayList<>(List.of("ui"));
+        args.addAll(List.of(dirs));
+        args.addAll(List.of("--ui-port", "0"));
+        SweepPage.clear();
+        Thread command = new Thread(() -> code[0] = ThawCli.run(args.toArray(String[]::new), new PrintWriter(out, true),
+                new PrintWriter(err, true)));
+        command.start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!out.toString().contains("serving until Ctrl-C") && command.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            check.accept(out.toString());
+        } finally {
+            StopSignal.request("SIGINT");
+            command.join(30_000);
+            StopSignal.clear();
+            SweepPage.clear();
+        }
+        return code[0];
+    }
+
+    /** What a test checks while {@code thaw ui} serves. */
+    private interface Served {
+        void accept(String output) throws Exception;
     }
 
     private static int count(String text, String what) {
