@@ -58,7 +58,7 @@ public final class RateFinder {
     /** The configurations a sweep trains, with the rate left undecided: one range test each. */
     static List<TrainConfig> untested(SweepSpec spec, TrainConfig base) {
         GridSearchCandidateGenerator grid = new GridSearchCandidateGenerator(
-                new TrainConfigSpace(base, spec, List.of(UNDECIDED), null), 1,
+                new TrainConfigSpace(base, spec, undecided(), null), 1,
                 GridSearchCandidateGenerator.Mode.Sequential, null);
         Set<TrainConfig> configs = new LinkedHashSet<>();
         while (grid.hasMoreCandidates()) {

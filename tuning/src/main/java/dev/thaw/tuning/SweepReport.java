@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class SweepReport {
     }
 
     /** The {@code find} search's range tests: what each suggested, and the curves. Empty for other searches. */
-    private static String rateTests(java.util.Collection<RateFinder.Test> tests) {
+    private static String rateTests(Collection<RateFinder.Test> tests) {
         if (tests.isEmpty()) {
             return "";
         }

@@ -144,6 +144,11 @@ public final class FineTune {
         return p.trainer(null, List.of(), EpochFitter.ONE_BY_ONE).rangeTest(p.initial(), start, end, steps);
     }
 
+    /** The input shape {@code config} asks for: its {@code --input}, else the backbone's native one. */
+    private static InputShape inputShape(TrainConfig config, Backbone backbone) {
+        return config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
+    }
+
     /** What a run of {@code config} trains with, ready: data split, settings, starting model, pipeline, caches. */
     private record Prepared(Backbone backbone, DataSplits splits, TrainSettings settings, LoadedModel loaded,
                             ComputationGraph initial, DataPipeline pipeline, FeatureCache features,
@@ -151,11 +156,14 @@ public final class FineTune {
 
         static Prepared of(TrainConfig config) {
             Backbone backbone = Backbones.get(config.model());
-            InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
+            return of(config, backbone, inputShape(config, backbone), WeightSource.parse(config.weights()));
+        }
+
+        /** With the backbone, input shape and weight source {@code config} names, already parsed. */
+        static Prepared of(TrainConfig config, Backbone backbone, InputShape shape, WeightSource weights) {
             DataSplits splits = Splitter.split(DataSource.open(config.data(), config.strict()), config.split());
             TrainSettings settings = FineTune.settings(config, backbone, splits);
-            LoadedModel loaded = WeightSource.parse(config.weights()).load(backbone, shape, splits.numClasses(),
-                    config.seed());
+            LoadedModel loaded = weights.load(backbone, shape, splits.numClasses(), config.seed());
             ComputationGraph initial = config.headWidth() > 0 ? Heads.denseHead(loaded.graph(), backbone, shape,
                     splits.numClasses(), config.headWidth(), config.dropout(), config.seed()) : loaded.graph();
             PipelineOptions options = new PipelineOptions(config.batch(), Augmentation.parse(config.augment(),
@@ -177,7 +185,7 @@ public final class FineTune {
                                      List<TrainingListener> listeners, EpochFitter fitter) {
         long start = System.nanoTime();
         Backbone backbone = Backbones.get(config.model());
-        InputShape shape = config.input() == null ? backbone.nativeInput() : InputShape.parse(config.input());
+        InputShape shape = inputShape(config, backbone);
         Strategy strategy = Strategy.parse(config.strategy());
         List<Phase> phases = strategy.phases(config.epochs(), backbone.freezePoints()); // checks freeze point names
         int totalEpochs = Phase.endOf(phases);
@@ -190,7 +198,7 @@ public final class FineTune {
         }
         BatchNormMode.parse(config.batchNorm(), true, 0, backbone); // checks the value before the data is read
 
-        Prepared p = Prepared.of(config);
+        Prepared p = Prepared.of(config, backbone, shape, weights);
         DataSplits splits = p.splits();
         TrainSettings settings = p.settings();
         BatchNormMode batchNorm = settings.batchNorm();
